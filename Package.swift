@@ -1,0 +1,75 @@
+// swift-tools-version:6.1
+import PackageDescription
+
+// Debian's static libpython (python3-dev), linked into qdb-python: the shared
+// library is position-independent code and ran measurably slower embedded.
+// Non-PIE and --export-dynamic so that C extension modules loaded at run time
+// find the interpreter's symbols in the executable.
+let staticPython: [LinkerSetting] = [
+    .unsafeFlags([
+        "-Xclang-linker", "-no-pie",
+        "-Xlinker", "--export-dynamic",
+        "/usr/lib/python3.11/config-3.11-x86_64-linux-gnu/libpython3.11.a",
+        "-lexpat", "-lz", "-lm", "-ldl", "-lutil", "-lpthread",
+    ])
+]
+
+// Test executables embed the interpreter through the shared library.
+let sharedPython: [LinkerSetting] = [.linkedLibrary("python3.11")]
+
+let nio: [Target.Dependency] = [
+    .product(name: "NIOCore", package: "swift-nio"),
+    .product(name: "NIOPosix", package: "swift-nio"),
+    .product(name: "NIOHTTP1", package: "swift-nio"),
+    .product(name: "NIOWebSocket", package: "swift-nio"),
+]
+let argumentParser: Target.Dependency = .product(name: "ArgumentParser", package: "swift-argument-parser")
+let logging: Target.Dependency = .product(name: "Logging", package: "swift-log")
+
+let package = Package(
+    name: "qdb",
+    products: [
+        .executable(name: "qdb-server", targets: ["qdb-server"]),
+        .executable(name: "qdb-python", targets: ["qdb-python"]),
+        .executable(name: "qdb-cli", targets: ["qdb-cli"]),
+        // The `_qdb` extension module for a user's own python3; built with
+        // `-Xswiftc -static-stdlib` by `make install` (see Makefile).
+        .library(name: "_qdb", type: .dynamic, targets: ["QdbTracer"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-nio", exact: "2.101.2"),
+        .package(url: "https://github.com/apple/swift-argument-parser", exact: "1.8.2"),
+        .package(url: "https://github.com/apple/swift-log", exact: "1.16.2"),
+    ],
+    targets: [
+        // C APIs.
+        .systemLibrary(name: "CPython", path: "Sources/CPython"),
+        .systemLibrary(name: "CLibedit", path: "Sources/CLibedit"),
+
+        // What all three parts share: messages, payloads, framing, JSON.
+        .target(name: "QdbProtocol"),
+        // The text interface: the command language (a typed line -> protocol
+        // messages) and the rendering of events as text. No I/O.
+        .target(name: "QdbConsole", dependencies: ["QdbProtocol"]),
+
+        .target(name: "QdbServer", dependencies: ["QdbProtocol", logging] + nio),
+        .target(name: "QdbTracer", dependencies: ["QdbProtocol", "QdbConsole", "CPython"]),
+        .target(name: "QdbClient", dependencies: ["QdbProtocol", "QdbConsole", "QdbServer", "CLibedit"] + nio),
+
+        .executableTarget(name: "qdb-server", dependencies: ["QdbServer", argumentParser, logging]),
+        .executableTarget(name: "qdb-python", dependencies: ["QdbTracer"], linkerSettings: staticPython),
+        .executableTarget(name: "qdb-cli", dependencies: ["QdbClient", argumentParser]),
+
+        // Helpers for tests: processes, raw protocol peers, ports.
+        .target(name: "QdbTestSupport", dependencies: ["QdbProtocol"], path: "Tests/QdbTestSupport"),
+
+        .testTarget(name: "QdbProtocolTests", dependencies: ["QdbProtocol"]),
+        .testTarget(name: "QdbConsoleTests", dependencies: ["QdbConsole"]),
+        .testTarget(name: "QdbServerTests", dependencies: ["QdbServer", "QdbTestSupport"] + nio),
+        .testTarget(
+            name: "QdbTracerTests", dependencies: ["QdbTracer", "CPython", "QdbTestSupport"],
+            linkerSettings: sharedPython),
+        .testTarget(name: "QdbClientTests", dependencies: ["QdbClient", "QdbTestSupport"]),
+        .testTarget(name: "EndToEndTests", dependencies: ["QdbProtocol", "QdbTestSupport"]),
+    ]
+)

@@ -1,0 +1,102 @@
+// The part of CPython's C API that qdb uses, plus tiny inline helpers for
+// what Swift cannot import directly: object-like macros (Py_None), type-check
+// macros, C globals (PyExc_*), PyModuleDef_HEAD_INIT and variadic calls.
+//
+// No library is linked here on purpose: qdb-python links the static
+// libpython, the test targets link the shared one, and the `_qdb` extension
+// module links none (its symbols come from the python3 that loads it).
+#pragma once
+
+// Glibc first, or files importing both CPython and Glibc fail on clean builds
+// with an fd_set clash.
+#if __has_include(<SwiftGlibc.h>)
+#include <SwiftGlibc.h>
+#endif
+
+#define PY_SSIZE_T_CLEAN
+#include <python3.11/Python.h>
+#include <python3.11/frameobject.h>
+
+// MARK: - Singletons and type checks
+
+static inline PyObject *qdb_none(void) { return Py_None; }
+static inline PyObject *qdb_true(void) { return Py_True; }
+static inline PyObject *qdb_false(void) { return Py_False; }
+static inline PyObject *qdb_new_none(void) { Py_RETURN_NONE; }
+static inline PyObject *qdb_new_bool(int value) { return PyBool_FromLong(value); }
+
+static inline int qdb_is_none(PyObject *o) { return o == Py_None; }
+static inline int qdb_is_bool(PyObject *o) { return PyBool_Check(o); }
+static inline int qdb_is_long(PyObject *o) { return PyLong_Check(o); }
+static inline int qdb_is_float(PyObject *o) { return PyFloat_Check(o); }
+static inline int qdb_is_unicode(PyObject *o) { return PyUnicode_Check(o); }
+static inline int qdb_is_list(PyObject *o) { return PyList_Check(o); }
+static inline int qdb_is_tuple(PyObject *o) { return PyTuple_Check(o); }
+static inline int qdb_is_dict(PyObject *o) { return PyDict_Check(o); }
+static inline int qdb_is_exception_instance(PyObject *o) {
+    return PyExceptionInstance_Check(o);
+}
+static inline PyTypeObject *qdb_type(PyObject *o) { return Py_TYPE(o); }
+static inline void qdb_incref(PyObject *o) { Py_INCREF(o); }
+static inline void qdb_decref(PyObject *o) { Py_DECREF(o); }
+static inline void qdb_xdecref(PyObject *o) { Py_XDECREF(o); }
+
+// MARK: - Exceptions (C globals are not importable under Swift 6)
+
+static inline PyObject *qdb_exc_base_exception(void) { return PyExc_BaseException; }
+static inline PyObject *qdb_exc_exception(void) { return PyExc_Exception; }
+static inline PyObject *qdb_exc_runtime_error(void) { return PyExc_RuntimeError; }
+static inline PyObject *qdb_exc_type_error(void) { return PyExc_TypeError; }
+static inline PyObject *qdb_exc_value_error(void) { return PyExc_ValueError; }
+static inline PyObject *qdb_exc_stop_iteration(void) { return PyExc_StopIteration; }
+static inline PyObject *qdb_exc_generator_exit(void) { return PyExc_GeneratorExit; }
+static inline PyObject *qdb_exc_system_exit(void) { return PyExc_SystemExit; }
+static inline PyObject *qdb_exc_keyboard_interrupt(void) { return PyExc_KeyboardInterrupt; }
+
+// MARK: - Modules
+
+static inline void qdb_module_def_init(PyModuleDef *def, const char *name,
+                                       const char *doc, PyMethodDef *methods) {
+    PyModuleDef init = {PyModuleDef_HEAD_INIT, name, doc, -1, methods,
+                        NULL, NULL, NULL, NULL};
+    *def = init;
+}
+
+static inline PyObject *qdb_module_create(PyModuleDef *def) {
+    return PyModule_Create2(def, PYTHON_API_VERSION);
+}
+
+// MARK: - Calls (the variadic forms are not importable)
+
+static inline PyObject *qdb_call0(PyObject *callable) {
+    return PyObject_CallNoArgs(callable);
+}
+static inline PyObject *qdb_call1(PyObject *callable, PyObject *a) {
+    return PyObject_CallOneArg(callable, a);
+}
+static inline PyObject *qdb_call2(PyObject *callable, PyObject *a, PyObject *b) {
+    PyObject *args[2] = {a, b};
+    return PyObject_Vectorcall(callable, args, 2, NULL);
+}
+static inline PyObject *qdb_call3(PyObject *callable, PyObject *a, PyObject *b,
+                                  PyObject *c) {
+    PyObject *args[3] = {a, b, c};
+    return PyObject_Vectorcall(callable, args, 3, NULL);
+}
+
+// MARK: - Code objects and frames
+
+static inline int qdb_code_flags(PyCodeObject *code) { return code->co_flags; }
+static inline int qdb_code_first_line(PyCodeObject *code) { return code->co_firstlineno; }
+static inline PyObject *qdb_code_filename(PyCodeObject *code) { return code->co_filename; }
+static inline PyObject *qdb_code_name(PyCodeObject *code) { return code->co_name; }
+
+// Generators, coroutines and async generators: bdb treats their frames
+// specially when stepping out of them.
+static inline int qdb_code_is_generator_like(PyCodeObject *code) {
+    return (code->co_flags & (CO_GENERATOR | CO_COROUTINE | CO_ASYNC_GENERATOR)) != 0;
+}
+
+// MARK: - Signals
+
+static inline int qdb_signal_usr2(void) { return SIGUSR2; }

@@ -1,0 +1,63 @@
+/// What clients receive: the tracer's messages and the server's own
+/// (`error`, `disable`). A message whose payload has the wrong shape is kept
+/// as `.other`, so a client shows it instead of failing.
+public enum Event: Hashable, Sendable {
+    case stack(Stack)
+    case watchlist([WatchEntry])
+    case breakpoints([BreakpointInfo])
+    case print(PrintOutput)
+    case error(ErrorInfo)
+    /// A return stop: `str()` of the returned value.
+    case returnValue(String)
+    case exception(ExceptionInfo)
+    case locals(JSONObject)
+    case list(String)
+    /// The session is over (`p` is null towards clients, the mode towards
+    /// the tracer).
+    case disable(JSONValue)
+    /// The tracer stopped tracing (program end or after `disable`).
+    case disabled
+    case other(Message)
+
+    public init(_ message: Message) {
+        let payload = message.payload
+        let event: Event? = switch message.name {
+        case "stack": Stack(json: payload).map(Event.stack)
+        case "watchlist": payload.arrayValue.flatMap { list in
+            let entries = list.compactMap(WatchEntry.init(json:))
+            return entries.count == list.count ? .watchlist(entries) : nil
+        }
+        case "breakpoints": payload.arrayValue.flatMap { list in
+            let entries = list.compactMap(BreakpointInfo.init(json:))
+            return entries.count == list.count ? .breakpoints(entries) : nil
+        }
+        case "print": PrintOutput(json: payload).map(Event.print)
+        case "error": ErrorInfo(json: payload).map(Event.error)
+        case "return": payload.stringValue.map(Event.returnValue)
+        case "exception": ExceptionInfo(json: payload).map(Event.exception)
+        case "locals": payload.objectValue.map(Event.locals)
+        case "list": payload.stringValue.map(Event.list)
+        case "disable": .disable(payload)
+        case "disabled": .disabled
+        default: nil
+        }
+        self = event ?? .other(message)
+    }
+
+    public var message: Message {
+        switch self {
+        case .stack(let stack): Message("stack", stack.json)
+        case .watchlist(let entries): Message("watchlist", .array(entries.map(\.json)))
+        case .breakpoints(let entries): Message("breakpoints", .array(entries.map(\.json)))
+        case .print(let output): Message("print", output.json)
+        case .error(let error): Message("error", error.json)
+        case .returnValue(let text): Message("return", .string(text))
+        case .exception(let info): Message("exception", info.json)
+        case .locals(let locals): Message("locals", .object(locals))
+        case .list(let text): Message("list", .string(text))
+        case .disable(let mode): Message("disable", mode)
+        case .disabled: Message("disabled")
+        case .other(let message): message
+        }
+    }
+}

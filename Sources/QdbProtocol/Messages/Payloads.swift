@@ -1,0 +1,287 @@
+/// The typed payloads of the protocol (`../shared/protocol.md`). Each knows
+/// its JSON shape both ways; `init?(json:)` returns nil for a payload of the
+/// wrong shape, which receivers treat as an unknown message rather than a
+/// crash.
+
+/// `{"file","line","temp","cond","func"}`: a breakpoint as the tracer echoes
+/// it in `breakpoints`. `temp` stays null unless the client sent it.
+public struct BreakpointInfo: Hashable, Sendable {
+    public var file: String
+    public var line: Int
+    public var temporary: Bool?
+    public var condition: String?
+    public var function: String?
+
+    public init(file: String, line: Int, temporary: Bool? = nil, condition: String? = nil, function: String? = nil) {
+        self.file = file
+        self.line = line
+        self.temporary = temporary
+        self.condition = condition
+        self.function = function
+    }
+
+    public init?(json: JSONValue) {
+        guard let file = json["file"]?.stringValue, let line = json["line"]?.intValue else { return nil }
+        self.init(
+            file: file, line: line, temporary: json["temp"]?.boolValue,
+            condition: json["cond"]?.stringValue, function: json["func"]?.stringValue)
+    }
+
+    public var json: JSONValue {
+        [
+            "file": .string(file), "line": JSONValue(line), "temp": temporary.map(JSONValue.bool) ?? .null,
+            "cond": JSONValue(condition), "func": JSONValue(function),
+        ]
+    }
+}
+
+/// One frame of a `stack`: `{"file","line","func","code"}`.
+public struct StackFrame: Hashable, Sendable {
+    public var file: String
+    public var line: Int
+    public var function: String
+    /// The source line with its indentation, without the newline.
+    public var code: String
+
+    public init(file: String, line: Int, function: String, code: String) {
+        self.file = file
+        self.line = line
+        self.function = function
+        self.code = code
+    }
+
+    public init?(json: JSONValue) {
+        guard let file = json["file"]?.stringValue, let line = json["line"]?.intValue,
+              let function = json["func"]?.stringValue
+        else { return nil }
+        self.init(file: file, line: line, function: function, code: json["code"]?.stringValue ?? "")
+    }
+
+    public var json: JSONValue {
+        ["file": .string(file), "line": JSONValue(line), "func": .string(function), "code": .string(code)]
+    }
+}
+
+/// The `stack` payload: frames outermost first, `index` the selected one.
+public struct Stack: Hashable, Sendable {
+    public var index: Int
+    public var frames: [StackFrame]
+
+    public init(index: Int, frames: [StackFrame]) {
+        self.index = index
+        self.frames = frames
+    }
+
+    public init?(json: JSONValue) {
+        guard let index = json["index"]?.intValue, let list = json["stack"]?.arrayValue else { return nil }
+        let frames = list.compactMap(StackFrame.init(json:))
+        guard frames.count == list.count else { return nil }
+        self.init(index: index, frames: frames)
+    }
+
+    public var json: JSONValue {
+        ["index": JSONValue(index), "stack": .array(frames.map(\.json))]
+    }
+
+    public var selectedFrame: StackFrame? {
+        frames.indices.contains(index) ? frames[index] : nil
+    }
+}
+
+/// One `watchlist` entry: `{"expr","exc","value"}`. `exception` is the
+/// exception class name when evaluating failed, and `value` is then the
+/// text `"<TypeName>: <str(exc)>"`.
+public struct WatchEntry: Hashable, Sendable {
+    public var expression: String
+    public var exception: String?
+    public var value: JSONValue
+
+    public init(expression: String, exception: String? = nil, value: JSONValue) {
+        self.expression = expression
+        self.exception = exception
+        self.value = value
+    }
+
+    public init?(json: JSONValue) {
+        guard let expression = json["expr"]?.stringValue else { return nil }
+        self.init(expression: expression, exception: json["exc"]?.stringValue, value: json["value"] ?? .null)
+    }
+
+    public var json: JSONValue {
+        ["expr": .string(expression), "exc": JSONValue(exception), "value": value]
+    }
+}
+
+/// The `print` payload, used for two things: the program's own output
+/// (`input` is `<stdout>`/`<stderr>`, `exc` is `false`) and the result of
+/// an `eval` (`input` echoes what was evaluated, `exc` is null or the
+/// exception class name).
+public struct PrintOutput: Hashable, Sendable {
+    public static let standardOutput = "<stdout>"
+    public static let standardError = "<stderr>"
+
+    public var input: JSONValue
+    public var exception: JSONValue
+    public var output: String
+
+    public init(input: JSONValue, exception: JSONValue, output: String) {
+        self.input = input
+        self.exception = exception
+        self.output = output
+    }
+
+    /// A chunk the program wrote to `stream` (`<stdout>` or `<stderr>`).
+    public static func programOutput(stream: String, _ text: String) -> PrintOutput {
+        PrintOutput(input: .string(stream), exception: false, output: text)
+    }
+
+    /// The result of evaluating `input`.
+    public static func evaluation(input: JSONValue, exception: String?, output: String) -> PrintOutput {
+        PrintOutput(input: input, exception: JSONValue(exception), output: output)
+    }
+
+    /// True for the program's own output rather than an eval result.
+    public var isProgramOutput: Bool {
+        exception == false
+    }
+
+    public init?(json: JSONValue) {
+        guard let output = json["output"]?.stringValue else { return nil }
+        self.init(input: json["input"] ?? .null, exception: json["exc"] ?? .null, output: output)
+    }
+
+    public var json: JSONValue {
+        ["input": input, "exc": exception, "output": .string(output)]
+    }
+}
+
+/// The `error` payload: `{"type": KIND, "data": DETAILS}`. `data` is text,
+/// except for `condition` errors, where it is an object.
+public struct ErrorInfo: Hashable, Sendable {
+    public var type: String
+    public var data: JSONValue
+
+    public init(type: String, data: JSONValue) {
+        self.type = type
+        self.data = data
+    }
+
+    public init(type: String, _ text: String) {
+        self.init(type: type, data: .string(text))
+    }
+
+    public init?(json: JSONValue) {
+        guard let type = json["type"]?.stringValue else { return nil }
+        self.init(type: type, data: json["data"] ?? .null)
+    }
+
+    public var json: JSONValue {
+        ["type": .string(type), "data": data]
+    }
+}
+
+/// The `exception` payload sent at an exception stop.
+public struct ExceptionInfo: Hashable, Sendable {
+    public var type: String
+    public var value: String
+    /// `traceback.format_tb` output: one string per frame.
+    public var traceback: [String]
+
+    public init(type: String, value: String, traceback: [String]) {
+        self.type = type
+        self.value = value
+        self.traceback = traceback
+    }
+
+    public init?(json: JSONValue) {
+        guard let type = json["type"]?.stringValue else { return nil }
+        self.init(
+            type: type, value: json["value"]?.stringValue ?? "",
+            traceback: json["traceback"]?.arrayValue?.compactMap(\.stringValue) ?? [])
+    }
+
+    public var json: JSONValue {
+        ["type": .string(type), "value": .string(value), "traceback": .array(traceback.map(JSONValue.string))]
+    }
+}
+
+/// The `data` of a `condition` error: a breakpoint condition that raised.
+public struct ConditionFailure: Hashable, Sendable {
+    public var condition: String
+    public var line: Int
+    public var exception: String
+    public var output: String
+
+    public init(condition: String, line: Int, exception: String, output: String) {
+        self.condition = condition
+        self.line = line
+        self.exception = exception
+        self.output = output
+    }
+
+    public init?(json: JSONValue) {
+        guard let condition = json["cond"]?.stringValue, let line = json["line"]?.intValue else { return nil }
+        self.init(
+            condition: condition, line: line, exception: json["exc"]?.stringValue ?? "",
+            output: json["output"]?.stringValue ?? "")
+    }
+
+    public var json: JSONValue {
+        ["cond": .string(condition), "line": JSONValue(line), "exc": .string(exception), "output": .string(output)]
+    }
+}
+
+/// The tracer's first message, `{"uuid": U, "auth": A, "local": [PID, SIGNAL]}`.
+/// `local` is `[0, 0]` for a tracer on another machine.
+public struct TracerStart: Hashable, Sendable {
+    public var uuid: String
+    /// The auth message; nil when the tracer sent something other than a
+    /// string, which matches no token. A missing `auth` means "".
+    public var auth: String?
+    public var pid: Int32
+    public var pauseSignal: Int32
+
+    public init(uuid: String, auth: String?, pid: Int32 = 0, pauseSignal: Int32 = 0) {
+        self.uuid = uuid
+        self.auth = auth
+        self.pid = pid
+        self.pauseSignal = pauseSignal
+    }
+
+    /// True when the server may pause the tracer itself, by signal.
+    public var isLocal: Bool { pid > 0 && pauseSignal > 0 }
+
+    /// Validates a tracer's first message in the order the original server
+    /// did, failing with the exact text it sent.
+    public init(validating message: Message) throws(TracerStartError) {
+        guard message.name == "start" else { throw .notStart }
+        guard let local = message.payload["local"] else { throw .missingLocal }
+        guard let uuid = message.payload["uuid"] else { throw .missingUUID }
+        let pair = local.arrayValue?.compactMap(\.intValue) ?? []
+        let (pid, signal) = pair.count == 2 ? (pair[0], pair[1]) : (0, 0)
+        self.init(
+            uuid: uuid.stringValue ?? uuid.serialized(),
+            auth: message.payload["auth"].map(\.stringValue) ?? "",
+            pid: Int32(clamping: pid), pauseSignal: Int32(clamping: signal))
+    }
+
+    public var message: Message {
+        Message(
+            "start",
+            ["uuid": .string(uuid), "auth": JSONValue(auth), "local": [JSONValue(Int(pid)), JSONValue(Int(pauseSignal))]])
+    }
+}
+
+public enum TracerStartError: Error, Hashable, Sendable, CustomStringConvertible {
+    case notStart
+    case missingLocal
+    case missingUUID
+
+    public var description: String {
+        switch self {
+        case .notStart: "First event must be of type: 'start'"
+        case .missingLocal: "Missing 'local' field"
+        case .missingUUID: "Missing 'uuid' field"
+        }
+    }
+}

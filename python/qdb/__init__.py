@@ -1,0 +1,1 @@
+"""qdb: a remote debugger for Python (the tracer shim lands with the tracer)."""
