@@ -15,7 +15,7 @@ let staticPython: [LinkerSetting] = [
 ]
 
 // Test executables embed the interpreter through the shared library.
-let sharedPython: [LinkerSetting] = [.linkedLibrary("python3.11")]
+let sharedPython: [LinkerSetting] = [.unsafeFlags(["/usr/lib/python3.11/config-3.11-x86_64-linux-gnu/libpython3.11-pic.a", "-lexpat", "-lz", "-lm", "-ldl", "-lutil", "-lpthread"])]
 
 let nio: [Target.Dependency] = [
     .product(name: "NIOCore", package: "swift-nio"),

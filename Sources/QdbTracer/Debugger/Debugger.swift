@@ -33,8 +33,11 @@ struct Debugger<Frame: DebugFrame> {
 
     // MARK: Trace events (bdb's dispatch_*)
 
-    /// A frame starts (or a generator resumes).
-    mutating func call(_ frame: Frame, evaluate: (String, Frame) -> ConditionOutcome) -> TraceDecision {
+    /// A frame starts (or a generator resumes). Never a stop: as in pdb,
+    /// a function breakpoint stops at the function's first line. (The
+    /// original qdb also checked breakpoints here, where 3.11 reports the
+    /// `def` line, so its function breakpoints stopped on the `def`.)
+    mutating func call(_ frame: Frame) -> TraceDecision {
         guard bottomFrame != nil else {
             // Started without a frame (`start(at: nil)`): the first call's
             // caller becomes the bottom, as bdb's `run` does.
@@ -44,12 +47,7 @@ struct Debugger<Frame: DebugFrame> {
         guard rule.stops(in: frame) || breakpoints.hasBreakpoints(inFile: frame.file) else {
             return .ignoreFrame
         }
-        if rule.stopFrame != nil && frame.isGeneratorLike {
-            return .proceed
-        }
-        // qdb's user_call stops only for a breakpoint (a function breakpoint
-        // reports the def line here); stepping stops at the first line.
-        return breakpointDecision(at: frame, evaluate: evaluate)
+        return .proceed
     }
 
     /// A new line is about to run.

@@ -96,9 +96,13 @@ struct Evaluator {
     }
 
     private func evaluate(_ code: PythonObject, in frame: PythonFrame) throws(PythonError) -> PythonObject {
+        let globals = frame.globals
         let locals = try frame.locals()
-        defer { frame.storeLocals() }
-        return try .result(PyEval_EvalCode(code.pointer, frame.globals.pointer, locals.pointer))
+        defer {
+            withExtendedLifetime((globals, locals)) {}
+            frame.storeLocals()
+        }
+        return try .result(PyEval_EvalCode(code.pointer, globals.pointer, locals.pointer))
     }
 
     /// Runs `source` and returns the value of its last statement when that
@@ -110,13 +114,12 @@ struct Evaluator {
         let name = PythonObject(Self.sourceName)
         let tree = try ast.callMethod("parse", source, name, PythonObject("exec"))
         let body = try tree.attribute("body")
-        let count = PyList_Size(body.pointer)
-        let last = count > 0 ? PythonObject(borrowing: PyList_GetItem(body.pointer, count - 1)) : nil
-        guard let last, PyObject_IsInstance(last.pointer, try ast.attribute("Expr").pointer) == 1 else {
+        let expressionStatement = try ast.attribute("Expr")
+        guard let last = body.sequenceItems.last, try last.isInstance(of: expressionStatement) else {
             _ = try evaluate(compile.call(tree, name, PythonObject("exec")), in: frame)
             return nil
         }
-        PySequence_DelItem(body.pointer, count - 1)
+        _ = try body.callMethod("pop")
         _ = try evaluate(compile.call(tree, name, PythonObject("exec")), in: frame)
         let expression = try ast.attribute("Expression").call(last.attribute("value"))
         return try evaluate(compile.call(expression, name, PythonObject("eval")), in: frame)
@@ -151,16 +154,11 @@ struct Evaluator {
     }
 
     private func inject(into globals: PythonObject) -> [String] {
-        guard let defaultNamespace, qdb_is_dict(defaultNamespace.pointer) != 0 else { return [] }
+        guard let defaultNamespace else { return [] }
         var injected: [String] = []
-        var position = 0
-        var key: PyPointer?
-        var value: PyPointer?
-        while PyDict_Next(defaultNamespace.pointer, &position, &key, &value) != 0 {
-            guard let key, let value, let name = PythonObject(borrowing: key).stringValue,
-                  globals.item(name) == nil
-            else { continue }
-            try? globals.setItem(name, PythonObject(borrowing: value))
+        for (key, value) in defaultNamespace.dictionaryItems {
+            guard let name = key.stringValue, globals.item(name) == nil else { continue }
+            try? globals.setItem(name, value)
             injected.append(name)
         }
         return injected
@@ -176,11 +174,13 @@ struct Evaluator {
         let names = ["stdout", "stderr"]
         let saved = names.map { name in (name, PySys_GetObject(name).map(PythonObject.init(borrowing:))) }
         for (name, _) in saved {
-            PySys_SetObject(name, buffer.pointer)
+            buffer.installAsSystemStream(name)
         }
         let result = body()
         for (name, original) in saved {
-            PySys_SetObject(name, original?.pointer)
+            if let original {
+                original.installAsSystemStream(name)
+            }
         }
         let text = (try? buffer.callMethod("getvalue").stringValue) ?? nil
         PyErr_Clear()

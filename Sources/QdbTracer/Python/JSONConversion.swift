@@ -38,31 +38,19 @@ enum JSONConversion {
             return PythonObject(borrowing: object).stringValue.map(JSONValue.string)
         }
         if qdb_is_list(object) != 0 || qdb_is_tuple(object) != 0 {
-            guard let sequence = try? PythonObject.result(PySequence_Fast(object, "")) else {
-                PyErr_Clear()
-                return nil
-            }
             var elements: [JSONValue] = []
-            for index in 0..<PySequence_Size(sequence.pointer) {
-                guard let item = PySequence_GetItem(sequence.pointer, index) else {
-                    PyErr_Clear()
-                    return nil
-                }
-                defer { qdb_decref(item) }
-                guard let element = encode(item, depth: depth + 1) else { return nil }
+            for item in PythonObject(borrowing: object).sequenceItems {
+                guard let element = encode(item.pointer, depth: depth + 1) else { return nil }
                 elements.append(element)
             }
             return .array(elements)
         }
         if qdb_is_dict(object) != 0 {
             var members: [(String, JSONValue)] = []
-            var position = 0
-            var key: PyPointer?
-            var value: PyPointer?
-            while PyDict_Next(object, &position, &key, &value) != 0 {
-                guard let key, let value, let name = keyText(key),
-                      let element = encode(value, depth: depth + 1)
-                else { return nil }
+            for (key, value) in PythonObject(borrowing: object).dictionaryItems {
+                guard let name = keyText(key.pointer), let element = encode(value.pointer, depth: depth + 1) else {
+                    return nil
+                }
                 members.append((name, element))
             }
             return .object(JSONObject(members))

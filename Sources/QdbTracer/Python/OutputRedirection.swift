@@ -20,7 +20,7 @@ final class OutputRedirection {
             guard let current = PySys_GetObject(name) else { continue }
             let original = PythonObject(borrowing: current)
             let tee = try teeClass.call(original, PythonObject(label))
-            PySys_SetObject(name, tee.pointer)
+            tee.installAsSystemStream(name)
             swaps.append(Swap(name: name, original: original, tee: tee))
         }
         self.swaps = swaps
@@ -30,7 +30,7 @@ final class OutputRedirection {
     /// with its own meanwhile.
     func restore() {
         for swap in swaps where PySys_GetObject(swap.name) == swap.tee.pointer {
-            PySys_SetObject(swap.name, swap.original.pointer)
+            swap.original.installAsSystemStream(swap.name)
         }
     }
 }

@@ -4,6 +4,12 @@ public typealias PyPointer = UnsafeMutablePointer<PyObject>
 
 /// An owned reference to a Python object, released when the wrapper dies.
 ///
+/// Swift may release an object right after its last use, and reading
+/// `pointer` can be that last use: a C call given `temporary.pointer` may
+/// get a freed object. So `pointer` goes to C only from objects something
+/// else keeps alive (`self` in a method, a parameter, a stored property);
+/// locals and temporaries go through `withExtendedLifetime`.
+///
 /// Every use, including the release in `deinit`, happens with the GIL held:
 /// the tracer only runs Python code from the trace hook, from `_qdb`
 /// functions Python called, or after `PythonGIL.withLock`. The GIL
@@ -62,14 +68,12 @@ public final class PythonObject: @unchecked Sendable {
 
     public func call(arguments: [PythonObject], keywords: [(String, PythonObject)] = []) throws(PythonError) -> PythonObject {
         let tuple = try PythonObject.tuple(arguments)
-        guard !keywords.isEmpty else {
-            return try .result(PyObject_Call(pointer, tuple.pointer, nil))
-        }
-        let dictionary = PythonObject.dictionary()
+        let dictionary = keywords.isEmpty ? nil : PythonObject.dictionary()
         for (key, value) in keywords {
-            try dictionary.setItem(key, value)
+            try dictionary?.setItem(key, value)
         }
-        return try .result(PyObject_Call(pointer, tuple.pointer, dictionary.pointer))
+        defer { withExtendedLifetime((tuple, dictionary)) {} }
+        return try .result(PyObject_Call(pointer, tuple.pointer, dictionary?.pointer))
     }
 
     public func callMethod(_ name: String, _ arguments: PythonObject...) throws(PythonError) -> PythonObject {
@@ -194,5 +198,70 @@ extension PythonObject: Equatable {
     /// Identity, as Python's `is`.
     public static func == (lhs: PythonObject, rhs: PythonObject) -> Bool {
         lhs.pointer == rhs.pointer
+    }
+}
+
+extension PythonObject {
+    /// The items of a list, tuple or other sequence (new references).
+    var sequenceItems: [PythonObject] {
+        let count = PySequence_Size(pointer)
+        guard count >= 0 else {
+            PyErr_Clear()
+            return []
+        }
+        return (0..<count).compactMap { index in
+            guard let item = PySequence_GetItem(pointer, index) else {
+                PyErr_Clear()
+                return nil
+            }
+            return PythonObject(owning: item)
+        }
+    }
+
+    /// The key/value pairs of a dict, in order.
+    var dictionaryItems: [(PythonObject, PythonObject)] {
+        guard qdb_is_dict(pointer) != 0 else { return [] }
+        var items: [(PythonObject, PythonObject)] = []
+        var position = 0
+        var key: PyPointer?
+        var value: PyPointer?
+        while PyDict_Next(pointer, &position, &key, &value) != 0 {
+            if let key, let value {
+                items.append((PythonObject(borrowing: key), PythonObject(borrowing: value)))
+            }
+        }
+        return items
+    }
+
+    /// The object as an `Int` when it is an int that fits.
+    var intValue: Int? {
+        guard qdb_is_long(pointer) != 0 else { return nil }
+        let value = PyLong_AsLong(pointer)
+        if value == -1, PyErr_Occurred() != nil {
+            PyErr_Clear()
+            return nil
+        }
+        return value
+    }
+
+    /// The object as a `Double` when it is a real number.
+    var doubleValue: Double? {
+        let value = PyFloat_AsDouble(pointer)
+        if value == -1, PyErr_Occurred() != nil {
+            PyErr_Clear()
+            return nil
+        }
+        return value
+    }
+
+    func isInstance(of type: PythonObject) throws(PythonError) -> Bool {
+        let result = PyObject_IsInstance(pointer, type.pointer)
+        if result < 0 { throw PythonError.fetch() }
+        return result == 1
+    }
+
+    /// Makes this object `sys.<name>` (stdout, stderr).
+    func installAsSystemStream(_ name: String) {
+        PySys_SetObject(name, pointer)
     }
 }

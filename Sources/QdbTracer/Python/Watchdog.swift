@@ -44,14 +44,27 @@ final class Watchdog: @unchecked Sendable {
         let result = withExtendedLifetime(exception) { body() }
         let timedOut = lock.withLock {
             armed = nil
-            if fired {
-                // Raised but perhaps not yet delivered: never let it escape
-                // into the program.
-                PyThreadState_SetAsyncExc(thread, nil)
-            }
             return fired
         }
+        if timedOut {
+            deliverPendingInterruption()
+        }
         return (result, timedOut)
+    }
+
+    /// The limit may have struck just as `body` finished, leaving the
+    /// exception pending for the program. Running a bytecode delivers it
+    /// here, where it is dropped. (Clearing it with
+    /// `PyThreadState_SetAsyncExc(id, NULL)` instead leaves 3.11's eval
+    /// breaker set for good, and the interpreter then loses call events.)
+    private func deliverPendingInterruption() {
+        guard let thread = PyThreadState_Get(), thread.pointee.async_exc != nil else { return }
+        let globals = PyDict_New()
+        if let result = PyRun_String("pass", Py_file_input, globals, globals) {
+            qdb_decref(result)
+        }
+        qdb_xdecref(globals)
+        PyErr_Clear()
     }
 
     private func startThreadIfNeeded() {

@@ -33,7 +33,9 @@ struct SessionOptions {
     /// Commands in client syntax run at the first stop, before any client
     /// (`python -m qdb -c CMD`).
     var startupCommands: [String] = []
+}
 
+extension SessionOptions {
     /// Reads the options dict; unknown keys are ignored (the shim checks
     /// names), wrong types raise TypeError naming the option.
     init(_ dictionary: PythonObject) throws(PythonError) {
@@ -48,11 +50,7 @@ struct SessionOptions {
         }
         func integer(_ key: String) throws(PythonError) -> Int? {
             guard let item = value(key) else { return nil }
-            let number = PyLong_AsLong(item.pointer)
-            if number == -1, PyErr_Occurred() != nil {
-                PyErr_Clear()
-                throw Self.typeError(key, "an integer")
-            }
+            guard let number = item.intValue else { throw Self.typeError(key, "an integer") }
             return number
         }
         func flag(_ key: String) throws(PythonError) -> Bool? {
@@ -76,9 +74,7 @@ struct SessionOptions {
         reprFunction = value("repr_fn")
         redirectOutput = try flag("redirect_output") ?? redirectOutput
         if let timeout = value("execution_timeout") {
-            let seconds = PyFloat_AsDouble(timeout.pointer)
-            if seconds == -1, PyErr_Occurred() != nil {
-                PyErr_Clear()
+            guard let seconds = timeout.doubleValue else {
                 throw Self.typeError("execution_timeout", "a number of seconds")
             }
             executionTimeout = seconds > 0 ? seconds : nil
@@ -94,19 +90,12 @@ struct SessionOptions {
     }
 
     private static func strings(_ list: PythonObject, key: String) throws(PythonError) -> [String] {
-        guard let sequence = PySequence_Fast(list.pointer, "") else {
+        let texts = list.sequenceItems.compactMap(\.stringValue)
+        guard qdb_is_unicode(list.pointer) == 0, texts.count == PyObject_Size(list.pointer) else {
             PyErr_Clear()
             throw typeError(key, "a list of strings")
         }
-        let items = PythonObject(owning: sequence)
-        var result: [String] = []
-        for index in 0..<PySequence_Size(items.pointer) {
-            guard let text = try PythonObject.result(PySequence_GetItem(items.pointer, index)).stringValue else {
-                throw typeError(key, "a list of strings")
-            }
-            result.append(text)
-        }
-        return result
+        return texts
     }
 
     private static func typeError(_ key: String, _ expected: String) -> PythonError {

@@ -61,10 +61,12 @@ struct StopContext {
         var current = traceback
         while !current.isNone,
               let frame = try? current.attribute("tb_frame"),
-              let line = try? current.attribute("tb_lineno"),
+              let line = try? current.attribute("tb_lineno").intValue,
               let next = try? current.attribute("tb_next") {
+            // The traceback keeps its frames alive, and the stop keeps the
+            // traceback.
             let pointer = UnsafeMutableRawPointer(frame.pointer).assumingMemoryBound(to: PyFrameObject.self)
-            entries.append(StackEntry(frame: codes.frame(pointer), line: PyLong_AsLong(line.pointer)))
+            entries.append(StackEntry(frame: codes.frame(pointer), line: line))
             current = next
         }
         PyErr_Clear()
@@ -76,8 +78,6 @@ struct StopContext {
         guard !traceback.isNone,
               let lines = try? PythonObject.importModule("traceback").callMethod("format_tb", traceback)
         else { return [] }
-        return (0..<PyList_Size(lines.pointer)).compactMap {
-            PythonObject(borrowing: PyList_GetItem(lines.pointer, $0)).stringValue
-        }
+        return lines.sequenceItems.compactMap(\.stringValue)
     }
 }

@@ -218,10 +218,10 @@ extension TracerSession {
         }
         guard let code = try? function.attribute("__code__"),
               let file = try? code.attribute("co_filename").stringValue,
-              let line = try? code.attribute("co_firstlineno"),
+              let line = try? code.attribute("co_firstlineno").intValue,
               let codeName = try? code.attribute("co_name").stringValue
         else { return nil }
-        return BreakpointInfo(file: FilePaths.canonical(file), line: PyLong_AsLong(line.pointer), function: codeName)
+        return BreakpointInfo(file: FilePaths.canonical(file), line: line, function: codeName)
     }
 
     // MARK: list
@@ -291,13 +291,8 @@ extension TracerSession {
     private func sendLocals(of frame: PythonFrame) {
         var members: [(String, JSONValue)] = []
         if let locals = try? frame.locals() {
-            var position = 0
-            var key: PyPointer?
-            var value: PyPointer?
-            while PyDict_Next(locals.pointer, &position, &key, &value) != 0 {
-                guard let key, let value else { continue }
-                let name = PythonObject(borrowing: key)
-                members.append((name.stringValue ?? name.reprText, JSONConversion.json(from: PythonObject(borrowing: value))))
+            for (key, value) in locals.dictionaryItems {
+                members.append((key.stringValue ?? key.reprText, JSONConversion.json(from: value)))
             }
         }
         PyErr_Clear()

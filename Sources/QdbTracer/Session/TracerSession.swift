@@ -106,17 +106,17 @@ final class TracerSession: @unchecked Sendable {
         let decision: TraceDecision
         switch event {
         case PyTrace_CALL:
-            let hadBottom = debugger.bottomFrame != nil
-            decision = debugger.call(frame, evaluate: evaluateCondition)
-            if !hadBottom {
-                pinReferencedFrames()
+            started(frame)
+            return 0
+        case PyTrace_LINE:
+            // CPython 3.11 skips the call event when the eval breaker is set
+            // as a function starts (another thread wants the GIL, say), so
+            // the first line of a frame we never saw stands in for it.
+            // Frames we decided to ignore have their line events off.
+            if !frame.isTraced {
+                started(frame)
             }
-            guard decision != .ignoreFrame else {
-                frame.disableLineEvents()
-                return 0
-            }
-            frame.markTraced(marker: TraceHook.frameMarker.pointer)
-        case PyTrace_LINE where frame.isTraced:
+            guard frame.isTraced else { return 0 }
             decision = debugger.line(frame, evaluate: evaluateCondition)
         case PyTrace_RETURN where frame.isTraced:
             decision = debugger.returning(frame)
@@ -127,6 +127,21 @@ final class TracerSession: @unchecked Sendable {
         }
         guard case .stop(let kind, let failure) = decision else { return 0 }
         return stop(at: frame, kind: kind, conditionFailure: failure, argument: argument)
+    }
+
+    /// A frame starts: traced (bdb's `f_trace`) unless nothing in it can
+    /// stop, in which case it gets no line events at all.
+    private func started(_ frame: PythonFrame) {
+        let hadBottom = debugger.bottomFrame != nil
+        let decision = debugger.call(frame)
+        if !hadBottom {
+            pinReferencedFrames()
+        }
+        if decision == .ignoreFrame {
+            frame.disableLineEvents()
+        } else {
+            frame.markTraced(marker: TraceHook.frameMarker.pointer)
+        }
     }
 
     private func evaluateCondition(_ condition: String, _ frame: PythonFrame) -> ConditionOutcome {
@@ -336,7 +351,9 @@ final class TracerSession: @unchecked Sendable {
             PyErr_Clear()
             return
         }
-        PyThreadState_SetAsyncExc(debuggeeThreadID, type.pointer)
+        withExtendedLifetime(type) {
+            _ = PyThreadState_SetAsyncExc(debuggeeThreadID, type.pointer)
+        }
     }
 
     // MARK: Sending
