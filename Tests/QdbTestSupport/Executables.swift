@@ -37,6 +37,19 @@ public enum Executables {
         return directories
     }
 
+    /// `name` looked up in `$PATH`, like a shell would (for tools such as
+    /// `python3` that the package does not build).
+    public static func searchPath(for name: String) throws -> String {
+        let path = ProcessInfo.processInfo.environment["PATH"] ?? "/usr/bin:/bin"
+        for directory in path.split(separator: ":") {
+            let candidate = "\(directory)/\(name)"
+            if FileManager.default.isExecutableFile(atPath: candidate) {
+                return candidate
+            }
+        }
+        throw TestSupportError.notFound("\(name) in PATH")
+    }
+
     /// The package's root directory, from this file's location.
     public static var packageRoot: String {
         URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
