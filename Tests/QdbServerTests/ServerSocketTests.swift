@@ -24,10 +24,11 @@ import Testing
         await server.shutdown()
     }
 
-    private func attachedTracer(_ server: QdbServer, uuid: String, local: (Int32, Int32) = (0, 0)) throws
-        -> TracerTestPeer {
+    private func attachedTracer(
+        _ server: QdbServer, uuid: String, auth: String = "", local: (Int32, Int32) = (0, 0)
+    ) throws -> TracerTestPeer {
         let tracer = try TracerTestPeer(port: server.tracerPort)
-        try tracer.send(TracerTestPeer.start(uuid: uuid, local: local))
+        try tracer.send(TracerTestPeer.start(uuid: uuid, auth: auth, local: local))
         return tracer
     }
 
@@ -101,23 +102,17 @@ import Testing
         try await withServer { server in
             let tracer = try attachedTracer(server, uuid: "u1")
             let keeper = try attachedClient(server, uuid: "u1", tracer: tracer)
-            let cases: [(send: (WebSocketTestClient) throws -> Void, error: String?)] = [
+            let cases: [(send: (WebSocketTestClient) throws -> Void, error: String)] = [
                 ({ try $0.send(text: "{bad") }, "Expecting property name enclosed in double quotes: line 1 column 2 (char 1)"),
                 ({ try $0.send(text: #"{"p": 1}"#) }, "No 'e' field sent"),
-                ({ try $0.send(text: "[1, 2]") }, nil),
-                ({ try $0.sendFrame(.binary, [0x22, 0xFF, 0x22]) }, nil),
-                ({ try $0.sendFrame(.continuation, Array("{}".utf8)) }, nil),
+                ({ try $0.send(text: "[1, 2]") }, "Message must be a JSON object"),
+                ({ try $0.sendFrame(.binary, [0x22, 0xFF, 0x22]) }, "Invalid UTF-8 in string: line 1 column 2 (char 1)"),
+                ({ try $0.sendFrame(.continuation, Array("{}".utf8)) }, "Continuation frame without a message to continue"),
             ]
             for (send, expectedError) in cases {
                 let client = try attachedClient(server, uuid: "u1", tracer: tracer)
                 try send(client)
-                let (messages, code) = try client.receiveUntilClose()
-                #expect(code == 1005)
-                #expect(messages.count == 1 && messages.first?.name == "error")
-                #expect(messages.first?.payload["type"] == "event")
-                if let expectedError {
-                    #expect(messages.first?.payload["data"] == .string(expectedError))
-                }
+                #expect(try client.receiveUntilClose() == ([Message.errorMessage("event", expectedError)], 1005))
             }
             try tracer.send(Message("stack"))
             #expect(try keeper.receiveMessage() == Message("stack"))
@@ -163,6 +158,88 @@ import Testing
             #expect(try tracer.receiveUntilEndOfStream() == [error, Message("disable", "soft")])
             #expect(try client.receiveUntilClose() == ([error, Message("disable")], 1005))
 
+            try other.send(Message("stack"))
+            #expect(try otherClient.receiveMessage() == Message("stack"))
+        }
+    }
+
+    @Test func badTracerStartsAreTurnedAwayWithTheOriginalsWords() async throws {
+        try await withServer({ $0.tracerAuthToken = "s3cret" }) { server in
+            let other = try attachedTracer(server, uuid: "other", auth: "s3cret")
+            let cases: [(send: (TracerTestPeer) throws -> Void, error: String)] = [
+                ({ try $0.send(text: "nope") }, "First event must be of type: 'start'"),
+                ({ try $0.send(Message("hello")) }, "First event must be of type: 'start'"),
+                ({ try $0.send(Message("start", ["uuid": "u1", "auth": "s3cret"])) }, "Missing 'local' field"),
+                ({ try $0.send(Message("start", ["local": [0, 0], "auth": "s3cret"])) }, "Missing 'uuid' field"),
+                ({ try $0.send(TracerTestPeer.start(uuid: "u1", auth: "wrong")) }, "Authentication failed"),
+                ({ try $0.send(TracerTestPeer.start(uuid: "other", auth: "s3cret")) }, "Session other already has a tracer"),
+            ]
+            for (send, expectedError) in cases {
+                let tracer = try TracerTestPeer(port: server.tracerPort)
+                try send(tracer)
+                #expect(try tracer.receiveUntilEndOfStream() == [Message.errorMessage("auth", expectedError)])
+            }
+            let client = try WebSocketTestClient(port: server.clientPort, path: "/other")
+            try client.send(Message("start", ""))
+            #expect(try other.receiveMessage() == Message("start", ""))
+        }
+    }
+
+    @Test func silenceUntilTheAuthTimeoutIsNoStart() async throws {
+        try await withServer({ $0.authTimeout = .milliseconds(200) }) { server in
+            let tracer = try TracerTestPeer(port: server.tracerPort)
+            let client = try WebSocketTestClient(port: server.clientPort, path: "/u1")
+            #expect(try tracer.receiveUntilEndOfStream() == [Message.errorMessage("auth", "No start event received")])
+            #expect(try client.receiveUntilClose()
+                == ([Message.errorMessage("auth", "No start event received"), Message("disable")], 1005))
+        }
+    }
+
+    @Test func aClientWithTheWrongTokenIsTurnedAway() async throws {
+        try await withServer({ $0.clientAuthToken = "s3cret" }) { server in
+            let tracer = try attachedTracer(server, uuid: "u1")
+            let client = try WebSocketTestClient(port: server.clientPort, path: "/u1")
+            try client.send(Message("start", "wrong"))
+            #expect(try client.receiveUntilClose()
+                == ([Message.errorMessage("auth", "Authentication failed"), Message("disable")], 1005))
+            let first = try WebSocketTestClient(port: server.clientPort, path: "/u1")
+            try first.send(text: "not json")
+            #expect(try first.receiveUntilClose() == ([
+                Message.errorMessage("event", "Expecting value: line 1 column 1 (char 0)"),
+                Message.errorMessage("auth", "No start event received"), Message("disable"),
+            ], 1005))
+            #expect(try tracer.isQuiet(for: 0.2))
+        }
+    }
+
+    @Test func eachSideWaitsForTheOtherOnlyUntilTheAttachTimeout() async throws {
+        try await withServer({ $0.attachTimeout = .milliseconds(300) }) { server in
+            let client = try WebSocketTestClient(port: server.clientPort, path: "/nobody")
+            try client.send(Message("start", ""))
+            #expect(try client.receiveUntilClose()
+                == ([Message.errorMessage("tracer", "No tracer"), Message("disable")], 1005))
+            let tracer = try attachedTracer(server, uuid: "lonely")
+            #expect(try tracer.receiveUntilEndOfStream()
+                == [Message.errorMessage("client", "No client"), Message("disable", "soft")])
+        }
+    }
+
+    @Test func badJSONFromATracerEndsItsSessionOnly() async throws {
+        try await withServer { server in
+            let other = try attachedTracer(server, uuid: "other")
+            let otherClient = try attachedClient(server, uuid: "other", tracer: other)
+            let cases: [(send: (TracerTestPeer) throws -> Void, error: Message)] = [
+                ({ try $0.send(text: "{not json") }, Message.errorMessage(
+                    "socket", "Expecting property name enclosed in double quotes: line 1 column 2 (char 1)")),
+                ({ try $0.send(text: #"{"p": 1}"#) }, Message.errorMessage("event", "No 'e' field sent")),
+            ]
+            for (send, error) in cases {
+                let tracer = try attachedTracer(server, uuid: "u1")
+                let client = try attachedClient(server, uuid: "u1", tracer: tracer)
+                try send(tracer)
+                #expect(try client.receiveUntilClose() == ([error, Message("disable")], 1005))
+                #expect(try tracer.receiveUntilEndOfStream() == [Message("disable", "soft")])
+            }
             try other.send(Message("stack"))
             #expect(try otherClient.receiveMessage() == Message("stack"))
         }
