@@ -16,6 +16,28 @@ import Synchronization
 /// own: relaying is cheap next to the system calls, sessions then need no
 /// locks, and on a small machine the other cores stay free for the
 /// programs being debugged.
+///
+/// How the parts fit (`../shared/protocol.md` is the spec):
+/// - `Sessions/` is every rule, as a state machine without I/O:
+///   `SessionStore` takes `SessionEvent`s and answers `SessionAction`s;
+///   `Session` relays within one session and buffers for the missing side
+///   (`TracerBacklog`, `CommandQueue`); `DeadlineQueue` keeps timeouts.
+/// - `Network/` is NIO plumbing: `TracerChannelHandler` and
+///   `ClientChannelHandler` turn bytes into events, `SessionDriver` feeds
+///   them to the store and carries out its actions.
+///
+/// Decisions the original left open:
+/// - A second tracer for a uuid that has one is turned away with the auth
+///   error "Session UUID already has a tracer"; the first keeps its clients.
+/// - Binary WebSocket messages are read like text: JSON either way, and
+///   bytes that are not UTF-8 get the JSON parser's `event` error.
+/// - A tracer's `local` pid is signalled only if the tracer connected from
+///   a loopback address; otherwise `pause` is forwarded.
+/// - Clients' messages sent before their tracer came are queued for it
+///   (a client leaving takes its own along), and the tracer's messages for
+///   nobody wait for the next client, not only the first.
+/// - Every `disable` to a tracer is `soft`, except for timeouts, which use
+///   the configured mode.
 public final class QdbServer: Sendable {
     /// The port tracers connect to (the bound one when 0 was asked for).
     public let tracerPort: Int
