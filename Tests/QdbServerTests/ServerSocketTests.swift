@@ -295,6 +295,28 @@ import Testing
         }
     }
 
+    @Test func manySessionsStayApart() async throws {
+        try await withServer { server in
+            let uuids = (0..<20).map { "session-\($0)" }
+            let tracers = try uuids.map { try attachedTracer(server, uuid: $0) }
+            let clients = try zip(uuids, tracers).map { uuid, tracer in
+                try (0..<2).map { _ in try attachedClient(server, uuid: uuid, tracer: tracer) }
+            }
+            for (uuid, tracer) in zip(uuids, tracers) {
+                try tracer.send(Message("print", .string(uuid)))
+            }
+            for (uuid, pair) in zip(uuids, clients) {
+                for client in pair {
+                    #expect(try client.receiveMessage() == Message("print", .string(uuid)))
+                }
+                try pair[1].send(Message("eval", .string(uuid)))
+            }
+            for (uuid, tracer) in zip(uuids, tracers) {
+                #expect(try tracer.receiveMessage() == Message("eval", .string(uuid)))
+            }
+        }
+    }
+
     @Test func bindsEphemeralPorts() async throws {
         try await withServer { server in
             #expect(server.tracerPort > 0 && server.clientPort > 0 && server.tracerPort != server.clientPort)
