@@ -105,9 +105,15 @@ public final class ChildProcess: @unchecked Sendable {
 
     /// Waits for the process to exit; returns its exit status, or the
     /// signal number when a signal ended it; nil on timeout.
+    /// Once it returns a status, all the output is collected too (unless
+    /// a process the child started still holds its pipes).
     @discardableResult
     public func waitForExit(timeout: Double = 10) -> Int32? {
+        let deadline = Deadline(seconds: timeout)
         guard waitUntil(timeout: timeout, { !isRunning }), let status = reap() else { return nil }
+        _ = waitUntil(timeout: Double(deadline.remainingMilliseconds) / 1000 + 1) {
+            output.isComplete && errorOutput.isComplete
+        }
         return status & 0x7F == 0 ? (status >> 8) & 0xFF : status & 0x7F
     }
 
@@ -141,11 +147,15 @@ public final class ChildProcess: @unchecked Sendable {
 /// Bytes a child writes to one pipe, read by a thread of their own until
 /// the pipe closes.
 private final class OutputBuffer: @unchecked Sendable {
-    // @unchecked: `data` is only touched under `lock`.
+    // @unchecked: `data` and `reachedEnd` are only touched under `lock`.
     private let lock = NSLock()
     private var data: [UInt8] = []
+    private var reachedEnd = false
 
     var text: String { lock.withLock { String(decoding: data, as: UTF8.self) } }
+
+    /// True once the pipe closed: every byte is in.
+    var isComplete: Bool { lock.withLock { reachedEnd } }
 
     func collect(from descriptor: Int32) {
         Thread.detachNewThread {
@@ -156,6 +166,7 @@ private final class OutputBuffer: @unchecked Sendable {
                 self.lock.withLock { self.data.append(contentsOf: chunk[..<count]) }
             }
             close(descriptor)
+            self.lock.withLock { self.reachedEnd = true }
         }
     }
 }
