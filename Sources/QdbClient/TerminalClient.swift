@@ -39,22 +39,20 @@ public enum TerminalClient {
         transcript?.append(["Tracing \(options.address)"])
 
         let (inputs, continuation) = AsyncStream.makeStream(of: ClientStateMachine.Input.self)
-        let terminal = TerminalThread()
+        let terminal = TerminalThread { input in
+            switch input {
+            case .line(let line): continuation.yield(.line(line))
+            case .endOfInput: continuation.yield(.endOfInput)
+            case .interrupt: continuation.yield(.interrupt)
+            }
+        }
         let historyPath = options.historyPath
         let isInteractive = isatty(STDIN_FILENO) == 1
-        terminal.start(
-            makeReader: {
-                isInteractive
-                    ? LineEditor(prompt: ConsoleSession.prompt, historyPath: historyPath) as any LineReader
-                    : PlainLineReader()
-            },
-            deliver: { input in
-                switch input {
-                case .line(let line): continuation.yield(.line(line))
-                case .endOfInput: continuation.yield(.endOfInput)
-                case .interrupt: continuation.yield(.interrupt)
-                }
-            })
+        terminal.start {
+            isInteractive
+                ? LineEditor(prompt: ConsoleSession.prompt, historyPath: historyPath) as any LineReader
+                : PlainLineReader()
+        }
         let forwarding = Task {
             for await event in connection.events {
                 continuation.yield(.connection(event))

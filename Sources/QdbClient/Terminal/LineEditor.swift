@@ -1,82 +1,94 @@
 #if canImport(Glibc)
 import Glibc
 #endif
-import CLibedit
+// libedit's globals (rl_getc_function, rl_line_buffer, ...) are only touched on
+// the terminal thread, which is what makes this import safe.
+@preconcurrency import CLibedit
 import Synchronization
 
-/// Line editing and history with libedit's readline interface, in its
-/// callback form: the terminal thread hands it one key at a time when
-/// standard input is readable, so output can be printed in between.
+/// Line editing and history with libedit's readline interface. `readline`
+/// blocks, but it reads each key through our `rl_getc_function`, which
+/// waits on the terminal thread's poll: so output is printed, and Ctrl-C
+/// handled, while the user is in the middle of a line.
 struct LineEditor: LineReader {
-    /// Lines libedit has completed. Its callback is a C function that can
-    /// capture nothing, so they pass through this global; libedit calls it
-    /// on the terminal thread, inside `rl_callback_read_char`.
-    private static let completedLines = Mutex<[String?]>([])
+    static let historySize: Int32 = 1000
+    /// Emacs mode's kill-line key: how the getc function makes libedit drop
+    /// the line after Ctrl-C.
+    private static let killLine: Int32 = 0x15
 
-    private static let lineHandler: @convention(c) (UnsafeMutablePointer<CChar>?) -> Void = { line in
-        completedLines.withLock { $0.append(line.map { String(cString: $0) }) }
-        free(line)
-    }
+    /// The terminal the getc function waits on. A C callback can capture
+    /// nothing; libedit calls it on the terminal thread, inside `readline`.
+    private static let activeTerminal = Mutex<TerminalThread?>(nil)
 
     let prompt: String
-    /// `~/.qdb_history`, or nil without a home directory.
+    /// `~/.qdb_history`, or nil to keep no history.
     let historyPath: String?
-    static let historySize: Int32 = 1000
-
-    private var lastHistoryLine: String?
 
     init(prompt: String, historyPath: String?) {
         self.prompt = prompt
         self.historyPath = historyPath
     }
 
-    mutating func begin() {
+    mutating func run(on terminal: TerminalThread) {
+        Self.activeTerminal.withLock { $0 = terminal }
+        defer { Self.activeTerminal.withLock { $0 = nil } }
+        // Before libedit initialises: our SIGINT handler stays installed,
+        // and keys come through `nextKey`.
+        rl_catch_signals = 0
+        rl_getc_function = Self.nextKey
         using_history()
         stifle_history(Self.historySize)
         if let historyPath {
             _ = read_history(historyPath)
         }
-        rl_callback_handler_install(prompt, Self.lineHandler)
-    }
-
-    mutating func readAvailable() -> [TerminalInput] {
-        rl_callback_read_char()
-        let lines = Self.completedLines.withLock { lines in
-            defer { lines = [] }
-            return lines
+        var lastLine: String?
+        while let pointer = readline(prompt) {
+            let line = String(cString: pointer)
+            free(pointer)
+            guard !terminal.isStopping else { break }
+            if !line.allSatisfy(\.isWhitespace), line != lastLine {
+                add_history(line)
+                lastLine = line
+            }
+            terminal.deliver(.line(line))
         }
-        return lines.map { line in
-            guard let line else { return .endOfInput }
-            remember(line)
-            return .line(line)
-        }
-    }
-
-    private mutating func remember(_ line: String) {
-        guard !line.allSatisfy(\.isWhitespace), line != lastHistoryLine else { return }
-        add_history(line)
-        lastHistoryLine = line
-    }
-
-    mutating func printAbove(_ lines: [String]) {
-        // Erase the prompt line, print, and let libedit draw the prompt and
-        // the half-typed line again below.
-        StandardOutput.write("\r\u{1B}[K")
-        StandardOutput.write(lines: lines)
-        rl_forced_update_display()
-    }
-
-    mutating func discardLine() {
-        rl_replace_line("", 0)
-        StandardOutput.write("^C\n")
-        rl_forced_update_display()
-    }
-
-    mutating func end() {
-        StandardOutput.write("\r\u{1B}[K")
-        rl_callback_handler_remove()
         if let historyPath {
             _ = write_history(historyPath)
         }
+        guard !terminal.isStopping else { return }
+        // Ctrl-D: no more input, but output goes on until the session ends.
+        StandardOutput.write("\n")
+        terminal.deliver(.endOfInput)
+        _ = terminal.waitForInput(watchingInput: false, printAbove: StandardOutput.write(lines:))
+    }
+
+    private static let nextKey: @convention(c) (UnsafeMutablePointer<FILE>?) -> Int32 = { _ in
+        guard let terminal = activeTerminal.withLock({ $0 }) else { return EOF }
+        switch terminal.waitForInput(watchingInput: true, printAbove: printAbove) {
+        case .stopping:
+            // libedit echoed nothing yet for a half-typed line; leave the
+            // terminal on a clean line.
+            StandardOutput.write("\r\u{1B}[K")
+            return EOF
+        case .interrupted:
+            // Leave the interrupted line on screen, as a shell does; the
+            // kill-line key then empties it on the fresh prompt below.
+            StandardOutput.write("^C\n")
+            rl_forced_update_display()
+            terminal.deliver(.interrupt)
+            return killLine
+        case .inputReady:
+            var byte: UInt8 = 0
+            let count = read(STDIN_FILENO, &byte, 1)
+            return count == 1 ? Int32(byte) : EOF
+        }
+    }
+
+    /// Erases the prompt line, prints, and has libedit draw the prompt and
+    /// the half-typed line again below.
+    private static func printAbove(_ lines: [String]) {
+        StandardOutput.write("\r\u{1B}[K")
+        StandardOutput.write(lines: lines)
+        rl_forced_update_display()
     }
 }

@@ -7,9 +7,26 @@ import Glibc
 struct PlainLineReader: LineReader {
     private var pending: [UInt8] = []
 
-    mutating func begin() {}
+    mutating func run(on terminal: TerminalThread) {
+        var isWatchingInput = true
+        while true {
+            switch terminal.waitForInput(watchingInput: isWatchingInput, printAbove: StandardOutput.write(lines:)) {
+            case .stopping:
+                return
+            case .interrupted:
+                pending = []
+                terminal.deliver(.interrupt)
+            case .inputReady:
+                for input in readAvailable() {
+                    terminal.deliver(input)
+                    // A closed pipe stays readable: stop watching it.
+                    if input == .endOfInput { isWatchingInput = false }
+                }
+            }
+        }
+    }
 
-    mutating func readAvailable() -> [TerminalInput] {
+    private mutating func readAvailable() -> [TerminalInput] {
         var buffer = [UInt8](repeating: 0, count: 4096)
         let count = read(STDIN_FILENO, &buffer, buffer.count)
         if count < 0 {
@@ -29,14 +46,4 @@ struct PlainLineReader: LineReader {
         }
         return inputs
     }
-
-    mutating func printAbove(_ lines: [String]) {
-        StandardOutput.write(lines: lines)
-    }
-
-    mutating func discardLine() {
-        pending = []
-    }
-
-    mutating func end() {}
 }

@@ -8,17 +8,9 @@ public enum TerminalInput: Hashable, Sendable {
 }
 
 /// How the terminal thread reads lines: with libedit on a terminal, plainly
-/// from a pipe. Used only on the terminal thread.
+/// from a pipe. It runs on the terminal thread, waiting with
+/// `TerminalThread.waitForInput`, which prints posted output meanwhile.
 protocol LineReader {
-    /// Called once on the terminal thread before anything else.
-    mutating func begin()
-    /// Standard input is readable: reads what is there and returns the
-    /// inputs it completes.
-    mutating func readAvailable() -> [TerminalInput]
-    /// Prints lines above the line being typed, leaving it intact.
-    mutating func printAbove(_ lines: [String])
-    /// Ctrl-C: drops the line being typed.
-    mutating func discardLine()
-    /// Called once on the terminal thread at the end: restores the terminal.
-    mutating func end()
+    /// Reads until the terminal stops, delivering what the user does.
+    mutating func run(on terminal: TerminalThread)
 }
