@@ -88,9 +88,8 @@ func nextEvent(of connection: ServerConnection, within timeout: Duration = .seco
     }
 
     @Test func failsClearlyWhenNothingListens() async throws {
-        let server = try await TestWebSocketServer.start()
-        let address = try WebSocketAddress(parsing: server.address)
-        try await server.shutdown()
+        let closedPort = try ClosedPort()
+        let address = WebSocketAddress(host: "127.0.0.1", port: closedPort.port, path: "/qdb")
         await #expect(throws: ClientError.cannotConnect(
             address: address.description, reason: "connection refused (is qdb-server running?)")
         ) {
