@@ -34,8 +34,8 @@ public enum TerminalClient {
         connection.send(Command.start(.string(options.authMessage)).message)
 
         let transcript = TranscriptFile(uuid: options.uuid, directory: options.transcriptDirectory)
-        let where_ = transcript.map { " (transcript: \($0.path))" } ?? ""
-        StandardOutput.write(lines: ["qdb connected to \(options.address)\(where_)"])
+        let transcriptNote = transcript.map { " (transcript: \($0.path))" } ?? ""
+        StandardOutput.write(lines: ["qdb connected to \(options.address)\(transcriptNote)"])
         transcript?.append(["Tracing \(options.address)"])
 
         let (inputs, continuation) = AsyncStream.makeStream(of: ClientStateMachine.Input.self)

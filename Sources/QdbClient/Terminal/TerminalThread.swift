@@ -8,7 +8,7 @@ import Synchronization
 /// thread-safe, so everything that touches the terminal happens there: the
 /// line reader waits in `waitForInput` for the user's keys, and output
 /// posted by other threads is printed above the line being typed meanwhile.
-public final class TerminalThread: Sendable {
+final class TerminalThread: Sendable {
     private struct Inbox {
         var lines: [String] = []
         var isStopping = false
@@ -45,7 +45,7 @@ public final class TerminalThread: Sendable {
     }
 
     /// Shows lines above the prompt; from any thread.
-    public func show(_ lines: [String]) {
+    func show(_ lines: [String]) {
         guard !lines.isEmpty else { return }
         inbox.withLock { $0.lines += lines }
         wakeup.wake(.inbox)
@@ -53,7 +53,7 @@ public final class TerminalThread: Sendable {
 
     /// Shows what is still queued, restores the terminal and ends the
     /// thread.
-    public func stop() async {
+    func stop() async {
         inbox.withLock { $0.isStopping = true }
         wakeup.wake(.inbox)
         try? await thread.shutdownGracefully()
