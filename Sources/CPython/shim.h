@@ -17,6 +17,13 @@
 #include <python3.11/Python.h>
 #include <python3.11/frameobject.h>
 
+// The frame object's fields (f_trace, f_trace_lines) are in an internal
+// header on 3.11; it needs Py_BUILD_CORE, defined only around it so the
+// public headers above keep their public meaning.
+#define Py_BUILD_CORE 1
+#include <python3.11/internal/pycore_frame.h>
+#undef Py_BUILD_CORE
+
 // MARK: - Singletons and type checks
 
 static inline PyObject *qdb_none(void) { return Py_None; }
@@ -100,3 +107,25 @@ static inline int qdb_code_is_generator_like(PyCodeObject *code) {
 // MARK: - Signals
 
 static inline int qdb_signal_usr2(void) { return SIGUSR2; }
+
+// MARK: - Frames
+
+// Whether the frame gets line events at all (a frame-local switch the
+// interpreter checks before calling the trace function).
+static inline void qdb_frame_set_trace_lines(PyFrameObject *frame, int on) {
+    frame->f_trace_lines = (char)(on != 0);
+}
+
+// f_trace: qdb stores a marker there for frames the debugger traces, which
+// is how sys.settrace's trampoline decides whether a frame gets events.
+static inline PyObject *qdb_frame_trace(PyFrameObject *frame) {
+    return frame->f_trace;
+}
+static inline void qdb_frame_set_trace(PyFrameObject *frame, PyObject *trace) {
+    Py_XINCREF(trace);
+    Py_XSETREF(frame->f_trace, trace);
+}
+
+static inline PyObject *qdb_float_repr(PyObject *o) {
+    return PyFloat_Type.tp_repr(o);
+}

@@ -11,6 +11,12 @@ public struct JSONNumber: Hashable, Sendable {
         self.text = text
     }
 
+    /// A number from its literal; nil unless `literal` is a JSON number.
+    public init?(literal: String) {
+        guard case .number(let number)? = try? JSONParser.parse(literal) else { return nil }
+        self = number
+    }
+
     public init(_ value: Int) {
         text = String(value)
     }

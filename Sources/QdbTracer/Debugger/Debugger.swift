@@ -1,0 +1,225 @@
+import QdbProtocol
+
+/// What the core decided about a trace event.
+enum TraceDecision: Equatable {
+    /// Keep going, and keep tracing the frame.
+    case proceed
+    /// Nothing in this frame can stop it as things stand: it needs no line
+    /// events (bdb returns None from `dispatch_call` here).
+    case ignoreFrame
+    /// Stop and hand control to the user. A breakpoint condition that raised
+    /// is reported first.
+    case stop(StopKind, conditionFailure: ConditionFailure? = nil)
+}
+
+enum StopKind: Equatable {
+    case line
+    case returnValue
+    case exception
+}
+
+/// The debugger core: bdb's semantics on abstract frames, without Python.
+/// Trace events go in and decisions come out; the user's commands change
+/// the stop rule. The CPython glue feeds it real frames, the tests fakes.
+struct Debugger<Frame: DebugFrame> {
+    private(set) var rule: StopRule<Frame> = .step
+    /// bdb's `botframe`: the outermost frame being debugged. Stacks end
+    /// there, and `continue` parks the stop rule on it.
+    private(set) var bottomFrame: Frame?
+    var breakpoints = BreakpointTable()
+    /// The frame of the return stop being handled: bdb turns a `next` or
+    /// `until` issued there into a step, once the user has resumed.
+    private var returnStopFrame: Frame?
+
+    // MARK: Trace events (bdb's dispatch_*)
+
+    /// A frame starts (or a generator resumes).
+    mutating func call(_ frame: Frame, evaluate: (String, Frame) -> ConditionOutcome) -> TraceDecision {
+        guard bottomFrame != nil else {
+            // Started without a frame (`start(at: nil)`): the first call's
+            // caller becomes the bottom, as bdb's `run` does.
+            bottomFrame = frame.back
+            return .proceed
+        }
+        guard rule.stops(in: frame) || breakpoints.hasBreakpoints(inFile: frame.file) else {
+            return .ignoreFrame
+        }
+        if rule.stopFrame != nil && frame.isGeneratorLike {
+            return .proceed
+        }
+        // qdb's user_call stops only for a breakpoint (a function breakpoint
+        // reports the def line here); stepping stops at the first line.
+        return breakpointDecision(at: frame, evaluate: evaluate)
+    }
+
+    /// A new line is about to run.
+    mutating func line(_ frame: Frame, evaluate: (String, Frame) -> ConditionOutcome) -> TraceDecision {
+        if rule.stops(in: frame) {
+            return .stop(.line)
+        }
+        return breakpointDecision(at: frame, evaluate: evaluate)
+    }
+
+    /// A frame returns (or a generator yields).
+    mutating func returning(_ frame: Frame) -> TraceDecision {
+        guard rule.stops(in: frame) || frame == rule.returnFrame else { return .proceed }
+        if rule.stopFrame != nil && frame.isGeneratorLike {
+            return .proceed
+        }
+        returnStopFrame = frame
+        return .stop(.returnValue)
+    }
+
+    /// An exception is raised in, or propagates through, a frame.
+    mutating func exception(_ frame: Frame, kind: ExceptionKind) -> TraceDecision {
+        if rule.stops(in: frame) {
+            // A `yield from` subiterator ends with a traceback-less
+            // StopIteration: not worth a stop.
+            let internalStop = frame.isGeneratorLike && kind.isStopIteration && !kind.hasTraceback
+            return internalStop ? .proceed : .stop(.exception)
+        }
+        // `return` or a last `next` in a generator: stop where its
+        // StopIteration/GeneratorExit surfaces.
+        if let stopFrame = rule.stopFrame, stopFrame != frame, stopFrame.isGeneratorLike,
+           kind.isStopIteration || kind.isGeneratorExit {
+            return .stop(.exception)
+        }
+        return .proceed
+    }
+
+    private mutating func breakpointDecision(
+        at frame: Frame, evaluate: (String, Frame) -> ConditionOutcome
+    ) -> TraceDecision {
+        switch breakpoints.hit(in: frame, evaluate: evaluate) {
+        case .none: .proceed
+        case .hit: .stop(.line)
+        case .conditionFailed(let failure): .stop(.line, conditionFailure: failure)
+        }
+    }
+
+    // MARK: Commands (bdb's set_*)
+
+    /// Starts debugging (bdb's `set_trace`): everything from `frame` out is
+    /// debugged; `stopping` steps from here, otherwise only breakpoints
+    /// stop. With no frame, the first call decides the bottom.
+    mutating func start(at frame: Frame?, stopping: Bool) {
+        bottomFrame = nil
+        returnStopFrame = nil
+        var outermost = frame
+        while let back = outermost?.back {
+            outermost = back
+        }
+        bottomFrame = outermost
+        if stopping {
+            setStep()
+        } else {
+            setContinue()
+        }
+    }
+
+    mutating func setStep() {
+        resume(with: .step)
+    }
+
+    mutating func setNext(_ frame: Frame) {
+        resume(with: StopRule(stopFrame: frame, returnFrame: nil, stopLine: 0))
+    }
+
+    mutating func setReturn(_ frame: Frame) {
+        if frame.isGeneratorLike {
+            resume(with: StopRule(stopFrame: frame, returnFrame: nil, stopLine: -1))
+        } else {
+            resume(with: StopRule(stopFrame: frame.back, returnFrame: frame, stopLine: 0))
+        }
+    }
+
+    mutating func setUntil(_ frame: Frame, line: Int? = nil) {
+        resume(with: StopRule(stopFrame: frame, returnFrame: frame, stopLine: line ?? frame.line + 1))
+    }
+
+    /// Runs to the next breakpoint. Returns false when there are none: then
+    /// nothing can stop the program and tracing can be switched off.
+    @discardableResult
+    mutating func setContinue() -> Bool {
+        resume(with: StopRule(stopFrame: bottomFrame, returnFrame: nil, stopLine: -1))
+        return !breakpoints.isEmpty
+    }
+
+    private mutating func resume(with rule: StopRule<Frame>) {
+        self.rule = rule
+        if let frame = returnStopFrame {
+            returnStopFrame = nil
+            if rule.stopFrame == frame && rule.stopLine != -1 {
+                self.rule = .step
+            }
+        }
+    }
+
+    /// Whether `frame` needs line events: it can stop by stepping or holds
+    /// breakpoints in its file. Frames that need none run faster.
+    func needsLineEvents(_ frame: Frame) -> Bool {
+        rule.stops(in: frame) || rule.stopFrame == frame || breakpoints.hasBreakpoints(inFile: frame.file)
+    }
+
+    /// The frames the core refers to, which the glue must keep alive so
+    /// that identity comparisons never match a recycled frame.
+    var referencedFrames: [Frame] {
+        [rule.stopFrame, rule.returnFrame, bottomFrame, returnStopFrame].compactMap { $0 }
+    }
+
+    // MARK: Stacks
+
+    /// bdb's `get_stack`: frames from the bottom frame in to `frame`, then
+    /// the traceback's deeper frames (at an exception stop); the selected
+    /// entry is `frame`'s.
+    func stack(from frame: Frame, traceback: [StackEntry<Frame>] = []) -> DebugStack<Frame> {
+        var entries: [StackEntry<Frame>] = []
+        var current: Frame? = frame
+        while let visited = current {
+            entries.append(StackEntry(frame: visited, line: visited.line))
+            if visited == bottomFrame { break }
+            current = visited.back
+        }
+        entries.reverse()
+        var index = max(0, entries.count - 1)
+        if current == nil {
+            index = max(0, entries.count + deeper(traceback, than: frame).count - 1)
+        }
+        entries += deeper(traceback, than: frame)
+        return DebugStack(entries: entries, index: index)
+    }
+
+    private func deeper(_ traceback: [StackEntry<Frame>], than frame: Frame) -> ArraySlice<StackEntry<Frame>> {
+        traceback.first?.frame == frame ? traceback.dropFirst() : traceback[...]
+    }
+}
+
+struct StackEntry<Frame: DebugFrame>: Equatable {
+    var frame: Frame
+    var line: Int
+}
+
+/// A stack with a selected entry (`up`/`down` move it).
+struct DebugStack<Frame: DebugFrame>: Equatable {
+    var entries: [StackEntry<Frame>]
+    var index: Int
+
+    /// The stack the user sees: skipped frames left out, the index moved to
+    /// keep pointing at the same frame.
+    var visible: DebugStack {
+        var kept: [StackEntry<Frame>] = []
+        var keptIndex = index
+        for (position, entry) in entries.enumerated() {
+            if entry.frame.isSkipped {
+                if position < index { keptIndex -= 1 }
+            } else {
+                kept.append(entry)
+            }
+        }
+        return DebugStack(entries: kept, index: max(0, min(keptIndex, kept.count - 1)))
+    }
+
+    var selected: StackEntry<Frame>? {
+        entries.indices.contains(index) ? entries[index] : nil
+    }
+}

@@ -1,0 +1,196 @@
+import CPython
+import QdbProtocol
+
+/// Runs the user's code in a frame of the program: `eval`/`pprint`
+/// commands, watch expressions and breakpoint conditions. Everything runs
+/// with the config's `default_namespace` visible, under
+/// `execution_timeout`, and through `eval_fn`, `repr_fn` and
+/// `exception_serializer` when the config gives them.
+struct Evaluator {
+    var evalFunction: PythonObject?
+    var exceptionSerializer: PythonObject?
+    var reprFunction: PythonObject?
+    var defaultNamespace: PythonObject?
+    var timeout: Double?
+    let watchdog: Watchdog
+
+    static let sourceName = "<stdin>"
+
+    // MARK: What the session asks for
+
+    /// The value of `expression` (a watch entry), through `repr_fn` when
+    /// the config has one.
+    func value(
+        of expression: String, in frame: PythonFrame, applyingReprFunction: Bool = true
+    ) -> Result<PythonObject, EvaluationFailure> {
+        guarded(expression, in: frame) { () throws(PythonError) in
+            let value = try run(PythonObject(expression), in: frame, mode: "eval")
+            guard applyingReprFunction, let reprFunction else { return value }
+            return try reprFunction.call(value)
+        }
+    }
+
+    /// Whether a breakpoint condition holds in `frame`.
+    func condition(_ condition: String, in frame: PythonFrame) -> ConditionOutcome {
+        let outcome = guarded(condition, in: frame) { () throws(PythonError) in
+            try run(PythonObject(condition), in: frame, mode: "eval").isTrue
+        }
+        switch outcome {
+        case .success(let holds): return holds ? .satisfied : .unsatisfied
+        case .failure(let failure): return .failed(exception: failure.exception, output: failure.output)
+        }
+    }
+
+    /// The `eval` (or, `prettyPrinting`, `pprint`) command: runs `source`
+    /// in `single` mode with its output captured; the result is the `print`
+    /// event's payload. `source` is passed on as sent, so a non-string
+    /// fails as compile() says.
+    func execute(_ source: JSONValue, in frame: PythonFrame, prettyPrinting: Bool) -> PrintOutput {
+        let code = JSONConversion.object(from: source)
+        let text = source.stringValue ?? source.serialized()
+        let (result, captured) = capturingOutput {
+            guarded(text, in: frame) { () throws(PythonError) in
+                if !prettyPrinting && reprFunction == nil {
+                    _ = try run(code, in: frame, mode: "single")
+                    return
+                }
+                guard let value = try runReturningLastValue(code, in: frame) else { return }
+                let shown = try prettyPrinting
+                    ? PythonObject.importModule("pprint").callMethod("pformat", value)
+                    : reprFunction!.call(value)
+                _ = try PythonObject.builtin("print").call(shown)
+            }
+        }
+        switch result {
+        case .success:
+            return .evaluation(input: source, exception: nil, output: captured.droppingOneTrailingNewline)
+        case .failure(let failure):
+            return .evaluation(input: source, exception: failure.exception, output: failure.output)
+        }
+    }
+
+    /// "Type: message", through the config's serializer when it has one.
+    func failure(from error: PythonError) -> EvaluationFailure {
+        var output = error.summary
+        if let exceptionSerializer,
+           let serialized = try? exceptionSerializer.call(error.value).text {
+            output = serialized
+        }
+        PyErr_Clear()
+        return EvaluationFailure(exception: error.typeName, output: output)
+    }
+
+    // MARK: Running code
+
+    /// `eval_fn(source, frame, mode)`, by default compile() and exec/eval
+    /// in the frame's globals and locals, with assignments to the frame's
+    /// locals written back.
+    private func run(_ source: PythonObject, in frame: PythonFrame, mode: String) throws(PythonError) -> PythonObject {
+        if let evalFunction {
+            let frameObject = PythonObject(borrowing: frame.object)
+            defer { frame.storeLocals() }
+            return try evalFunction.call(source, frameObject, PythonObject(mode))
+        }
+        let code = try PythonObject.builtin("compile").call(source, PythonObject(Self.sourceName), PythonObject(mode))
+        return try evaluate(code, in: frame)
+    }
+
+    private func evaluate(_ code: PythonObject, in frame: PythonFrame) throws(PythonError) -> PythonObject {
+        let locals = try frame.locals()
+        defer { frame.storeLocals() }
+        return try .result(PyEval_EvalCode(code.pointer, frame.globals.pointer, locals.pointer))
+    }
+
+    /// Runs `source` and returns the value of its last statement when that
+    /// is an expression (the original's `progn`), nil when it ends in a
+    /// statement.
+    private func runReturningLastValue(_ source: PythonObject, in frame: PythonFrame) throws(PythonError) -> PythonObject? {
+        let ast = try PythonObject.importModule("ast")
+        let compile = try PythonObject.builtin("compile")
+        let name = PythonObject(Self.sourceName)
+        let tree = try ast.callMethod("parse", source, name, PythonObject("exec"))
+        let body = try tree.attribute("body")
+        let count = PyList_Size(body.pointer)
+        let last = count > 0 ? PythonObject(borrowing: PyList_GetItem(body.pointer, count - 1)) : nil
+        guard let last, PyObject_IsInstance(last.pointer, try ast.attribute("Expr").pointer) == 1 else {
+            _ = try evaluate(compile.call(tree, name, PythonObject("exec")), in: frame)
+            return nil
+        }
+        PySequence_DelItem(body.pointer, count - 1)
+        _ = try evaluate(compile.call(tree, name, PythonObject("exec")), in: frame)
+        let expression = try ast.attribute("Expression").call(last.attribute("value"))
+        return try evaluate(compile.call(expression, name, PythonObject("eval")), in: frame)
+    }
+
+    /// Runs `body` with the default namespace injected into the frame's
+    /// globals (names not already bound there, removed afterwards) and
+    /// under the time limit; exceptions become failures.
+    private func guarded<T>(
+        _ source: String, in frame: PythonFrame, _ body: () throws(PythonError) -> T
+    ) -> Result<T, EvaluationFailure> {
+        let globals = frame.globals
+        let injected = inject(into: globals)
+        defer {
+            for name in injected {
+                globals.deleteItem(name)
+            }
+        }
+        let timeoutClass = try? QdbErrors.class("QdbExecutionTimeout")
+        let (result, timedOut) = watchdog.run(seconds: timeout, raising: timeoutClass) {
+            Result { () throws(PythonError) in try body() }
+        }
+        switch result {
+        case .success(let value):
+            return .success(value)
+        case .failure(let error) where timedOut && timeoutClass.map { error.matches($0.pointer) } == true:
+            let timeoutError = QdbErrors.make("QdbExecutionTimeout", PythonObject(source), PythonObject(owning: PyFloat_FromDouble(timeout ?? 0)))
+            return .failure(failure(from: timeoutError))
+        case .failure(let error):
+            return .failure(failure(from: error))
+        }
+    }
+
+    private func inject(into globals: PythonObject) -> [String] {
+        guard let defaultNamespace, qdb_is_dict(defaultNamespace.pointer) != 0 else { return [] }
+        var injected: [String] = []
+        var position = 0
+        var key: PyPointer?
+        var value: PyPointer?
+        while PyDict_Next(defaultNamespace.pointer, &position, &key, &value) != 0 {
+            guard let key, let value, let name = PythonObject(borrowing: key).stringValue,
+                  globals.item(name) == nil
+            else { continue }
+            try? globals.setItem(name, PythonObject(borrowing: value))
+            injected.append(name)
+        }
+        return injected
+    }
+
+    /// Runs `body` with sys.stdout and sys.stderr captured; returns what
+    /// was written to them.
+    private func capturingOutput<T>(_ body: () -> T) -> (T, String) {
+        guard let buffer = try? PythonObject.importModule("io").callMethod("StringIO") else {
+            PyErr_Clear()
+            return (body(), "")
+        }
+        let names = ["stdout", "stderr"]
+        let saved = names.map { name in (name, PySys_GetObject(name).map(PythonObject.init(borrowing:))) }
+        for (name, _) in saved {
+            PySys_SetObject(name, buffer.pointer)
+        }
+        let result = body()
+        for (name, original) in saved {
+            PySys_SetObject(name, original?.pointer)
+        }
+        let text = (try? buffer.callMethod("getvalue").stringValue) ?? nil
+        PyErr_Clear()
+        return (result, text ?? "")
+    }
+}
+
+extension String {
+    /// Captured eval output loses the newline `print` ended it with.
+    var droppingOneTrailingNewline: String {
+        hasSuffix("\n") ? String(dropLast()) : self
+    }
+}

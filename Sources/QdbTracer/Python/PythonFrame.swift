@@ -1,0 +1,140 @@
+import CPython
+
+public typealias FramePointer = UnsafeMutablePointer<PyFrameObject>
+
+/// What the debugger needs to know about a code object, worked out once per
+/// code object and cached on it (see `CodeInfoCache`).
+final class CodeInfo {
+    let file: String
+    let functionName: String
+    let firstLine: Int
+    let isGeneratorLike: Bool
+    /// Whether the skip rule hides this code, as of `generation` of the rule.
+    private(set) var isSkipped: Bool
+    private(set) var generation: Int
+
+    init(code: UnsafeMutablePointer<PyCodeObject>, skipRule: SkipRule) {
+        file = FilePaths.canonical(PythonObject(borrowing: qdb_code_filename(code)).stringValue ?? "<unknown>")
+        functionName = PythonObject(borrowing: qdb_code_name(code)).stringValue ?? "?"
+        firstLine = Int(qdb_code_first_line(code))
+        isGeneratorLike = qdb_code_is_generator_like(code) != 0
+        isSkipped = skipRule.skips(file)
+        generation = skipRule.generation
+    }
+
+    /// Re-applies the skip rule if it changed since this was computed.
+    func refresh(for skipRule: SkipRule) {
+        guard generation != skipRule.generation else { return }
+        isSkipped = skipRule.skips(file)
+        generation = skipRule.generation
+    }
+}
+
+/// A live Python frame seen through the debugger core's eyes. It borrows
+/// the frame: valid while the frame runs or while someone (the interpreter,
+/// or the session's pinned frames) holds it.
+struct PythonFrame: DebugFrame {
+    let pointer: FramePointer
+    let code: CodeInfo
+    let codeCache: CodeInfoCache
+
+    static func == (lhs: PythonFrame, rhs: PythonFrame) -> Bool {
+        lhs.pointer == rhs.pointer
+    }
+
+    var object: PyPointer {
+        UnsafeMutableRawPointer(pointer).assumingMemoryBound(to: PyObject.self)
+    }
+
+    var back: PythonFrame? {
+        // A new reference, but the frame stays alive without it: the caller's
+        // interpreter frame owns its frame object while it runs.
+        guard let back = PyFrame_GetBack(pointer) else { return nil }
+        let frame = codeCache.frame(back)
+        qdb_decref(UnsafeMutableRawPointer(back).assumingMemoryBound(to: PyObject.self))
+        return frame
+    }
+
+    var line: Int { Int(PyFrame_GetLineNumber(pointer)) }
+    var file: String { code.file }
+    var functionName: String { code.functionName }
+    var firstLine: Int { code.firstLine }
+    var isGeneratorLike: Bool { code.isGeneratorLike }
+    var isSkipped: Bool { code.isSkipped }
+
+    var globals: PythonObject { PythonObject(owning: PyFrame_GetGlobals(pointer)) }
+
+    /// The frame's locals as a dict, refreshed from the fast locals (for a
+    /// module frame, its globals).
+    func locals() throws(PythonError) -> PythonObject {
+        try .result(PyFrame_GetLocals(pointer))
+    }
+
+    /// Writes changes made to the `locals()` dict back to the frame's fast
+    /// locals, so that an assignment in `eval` sticks.
+    func storeLocals() {
+        PyFrame_LocalsToFast(pointer, 0)
+        PyErr_Clear()
+    }
+
+    /// Makes the debugger trace this frame: bdb's `frame.f_trace = ...`.
+    func markTraced(marker: PyPointer) {
+        qdb_frame_set_trace(pointer, marker)
+        qdb_frame_set_trace_lines(pointer, 1)
+    }
+
+    var isTraced: Bool { qdb_frame_trace(pointer) != nil }
+
+    func disableLineEvents() {
+        qdb_frame_set_trace_lines(pointer, 0)
+    }
+}
+
+/// Per-code-object facts, stored in the code object's co_extra slot so that
+/// a trace event costs one pointer load rather than a dictionary lookup, and
+/// the facts die with the code.
+final class CodeInfoCache {
+    private let extraIndex: Int
+    private(set) var skipRule: SkipRule
+
+    init(skipRule: SkipRule) {
+        self.skipRule = skipRule
+        extraIndex = _PyEval_RequestCodeExtraIndex { pointer in
+            guard let pointer else { return }
+            Unmanaged<CodeInfo>.fromOpaque(pointer).release()
+        }
+    }
+
+    /// Changes what is skipped; cached facts are recomputed lazily.
+    func update(_ rule: SkipRule) {
+        skipRule = rule.nextGeneration(after: skipRule)
+    }
+
+    func frame(_ pointer: FramePointer) -> PythonFrame {
+        PythonFrame(pointer: pointer, code: info(for: pointer), codeCache: self)
+    }
+
+    func info(for frame: FramePointer) -> CodeInfo {
+        let code = PyFrame_GetCode(frame)!
+        defer { qdb_decref(UnsafeMutableRawPointer(code).assumingMemoryBound(to: PyObject.self)) }
+        return info(forCode: code)
+    }
+
+    func info(forCode code: UnsafeMutablePointer<PyCodeObject>) -> CodeInfo {
+        let object = UnsafeMutableRawPointer(code).assumingMemoryBound(to: PyObject.self)
+        var extra: UnsafeMutableRawPointer?
+        if extraIndex >= 0, _PyCode_GetExtra(object, extraIndex, &extra) == 0, let extra {
+            let cached = Unmanaged<CodeInfo>.fromOpaque(extra).takeUnretainedValue()
+            cached.refresh(for: skipRule)
+            return cached
+        }
+        PyErr_Clear()
+        let info = CodeInfo(code: code, skipRule: skipRule)
+        // The slot is empty here, so storing never has to free an old value.
+        if extraIndex >= 0, _PyCode_SetExtra(object, extraIndex, Unmanaged.passRetained(info).toOpaque()) != 0 {
+            Unmanaged.passUnretained(info).release()
+            PyErr_Clear()
+        }
+        return info
+    }
+}

@@ -1,0 +1,46 @@
+import CPython
+
+/// The C-level trace function (`PyEval_SetTrace`), in Swift: every trace
+/// event of the debugged thread goes to the active session.
+private let traceFunction: Py_tracefunc = { _, frame, event, argument in
+    guard let frame, let session = TracerSession.active else { return 0 }
+    return session.trace(frame, event: event, argument: argument)
+}
+
+/// Installing and removing the trace function on the debugged thread. Only
+/// that thread is traced (as with pdb); other threads run at full speed.
+enum TraceHook {
+    /// Installs the hook on `thread` (the GIL held, from any thread: the
+    /// running thread sees it at its next instruction).
+    static func install(on thread: UnsafeMutablePointer<PyThreadState>) -> Bool {
+        if _PyEval_SetTrace(thread, traceFunction, nil) != 0 {
+            PyErr_Clear()
+            return false
+        }
+        return true
+    }
+
+    static func remove(from thread: UnsafeMutablePointer<PyThreadState>) {
+        if _PyEval_SetTrace(thread, nil, nil) != 0 {
+            PyErr_Clear()
+        }
+    }
+
+    /// What `f_trace` holds for frames the debugger traces (bdb's
+    /// `frame.f_trace = self.trace_dispatch`). A callable that does nothing,
+    /// so that a Python-level `sys.settrace` installed later finds something
+    /// sensible there.
+    static let frameMarker: PythonObject = {
+        let definition = UnsafeMutablePointer<PyMethodDef>.allocate(capacity: 1)
+        definition.initialize(to: PyMethodDef(
+            ml_name: strdup("qdb_traced_frame"),
+            ml_meth: markerFunction,
+            ml_flags: METH_VARARGS,
+            ml_doc: nil))
+        return PythonObject(owning: PyCFunction_NewEx(definition, nil, nil))
+    }()
+
+    private static let markerFunction: @convention(c) (PyPointer?, PyPointer?) -> PyPointer? = { _, _ in
+        qdb_new_none()
+    }
+}

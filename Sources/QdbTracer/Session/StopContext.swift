@@ -1,0 +1,83 @@
+import CPython
+import QdbProtocol
+
+/// Everything about the stop being handled: the visible stack with its
+/// selected frame (which `up`/`down` move), and for a return or exception
+/// stop the event that follows the stack.
+struct StopContext {
+    var stack: DebugStack<PythonFrame>
+    let kind: StopKind
+    /// `return` or `exception`, sent after `stack`.
+    let event: Event?
+    /// Keeps the traceback (and so its frames) alive while the stop lasts.
+    private let retained: [PythonObject]
+
+    var selectedFrame: PythonFrame? { stack.selected?.frame }
+
+    init(at frame: PythonFrame, kind: StopKind, argument: PyPointer?, debugger: Debugger<PythonFrame>) {
+        self.kind = kind
+        var traceback: [StackEntry<PythonFrame>] = []
+        var retained: [PythonObject] = []
+        switch kind {
+        case .line:
+            event = nil
+        case .returnValue:
+            let value = PythonObject(borrowing: argument ?? qdb_none())
+            Self.setLocal("__return__", value, in: frame)
+            event = .returnValue(value.text)
+        case .exception:
+            let (type, value, tracebackObject) = Self.unpack(argument)
+            if let pair = try? PythonObject.tuple([type, value]) {
+                Self.setLocal("__exception__", pair, in: frame)
+            }
+            traceback = Self.entries(of: tracebackObject, codes: frame.codeCache)
+            retained = [tracebackObject]
+            event = .exception(ExceptionInfo(
+                type: (try? type.attribute("__name__").stringValue) ?? value.typeName,
+                value: value.text,
+                traceback: Self.formatted(tracebackObject)))
+        }
+        PyErr_Clear()
+        self.retained = retained
+        stack = debugger.stack(from: frame, traceback: traceback).visible
+    }
+
+    /// bdb shows `__return__` and `__exception__` among the frame's locals.
+    private static func setLocal(_ name: String, _ value: PythonObject, in frame: PythonFrame) {
+        try? frame.locals().setItem(name, value)
+    }
+
+    private static func unpack(_ argument: PyPointer?) -> (PythonObject, PythonObject, PythonObject) {
+        guard let argument, qdb_is_tuple(argument) != 0, PyTuple_Size(argument) == 3 else {
+            return (.none, .none, .none)
+        }
+        let item = { (index: Int) in PythonObject(borrowing: PyTuple_GetItem(argument, index)) }
+        return (item(0), item(1), item(2))
+    }
+
+    /// The traceback's frames with their lines, outermost first.
+    private static func entries(of traceback: PythonObject, codes: CodeInfoCache) -> [StackEntry<PythonFrame>] {
+        var entries: [StackEntry<PythonFrame>] = []
+        var current = traceback
+        while !current.isNone,
+              let frame = try? current.attribute("tb_frame"),
+              let line = try? current.attribute("tb_lineno"),
+              let next = try? current.attribute("tb_next") {
+            let pointer = UnsafeMutableRawPointer(frame.pointer).assumingMemoryBound(to: PyFrameObject.self)
+            entries.append(StackEntry(frame: codes.frame(pointer), line: PyLong_AsLong(line.pointer)))
+            current = next
+        }
+        PyErr_Clear()
+        return entries
+    }
+
+    /// `traceback.format_tb(tb)`: one string per frame.
+    private static func formatted(_ traceback: PythonObject) -> [String] {
+        guard !traceback.isNone,
+              let lines = try? PythonObject.importModule("traceback").callMethod("format_tb", traceback)
+        else { return [] }
+        return (0..<PyList_Size(lines.pointer)).compactMap {
+            PythonObject(borrowing: PyList_GetItem(lines.pointer, $0)).stringValue
+        }
+    }
+}

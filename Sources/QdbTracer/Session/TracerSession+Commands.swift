@@ -1,0 +1,351 @@
+import CPython
+import QdbProtocol
+
+/// The commands of protocol.md, at a stop and while the program runs.
+extension TracerSession {
+    /// Handles one command at a stop; returns how to leave the stop, or nil
+    /// to wait for the next command.
+    func handleAtStop(_ command: Command) -> LoopOutcome? {
+        guard let selected = currentStop?.selectedFrame else { return .resume(.stepping) }
+        switch command {
+        case .step:
+            debugger.setStep()
+        case .next:
+            debugger.setNext(selected)
+        case .until:
+            debugger.setUntil(selected)
+        case .return:
+            debugger.setReturn(selected)
+        case .continue:
+            debugger.setContinue()
+            return .resume(.continuing)
+        case .eval(let source):
+            evaluate(source, prettyPrinting: false, in: selected)
+            return nil
+        case .pprint(let source):
+            evaluate(source, prettyPrinting: true, in: selected)
+            return nil
+        case .up, .down:
+            moveSelection(up: command == .up)
+            return nil
+        case .locals:
+            sendLocals(of: selected)
+            return nil
+        case .pause:
+            return nil
+        case .disable(let mode):
+            return disableCommand(mode)
+        case .disabled:
+            disable(.soft)
+            return .resume(.continuing)
+        case .start, .setWatch, .clearWatch, .setBreak, .clearBreak, .list, .unknown:
+            if let error = handleAnytime(command) {
+                return .raise(error)
+            }
+            return nil
+        }
+        return .resume(.stepping)
+    }
+
+    /// Handles a command that arrived while the program runs, on the
+    /// reader thread with the GIL held. Returns false for commands that
+    /// need a stopped program: they wait in the queue for the next stop, as
+    /// in the original.
+    func handleWhileRunning(_ command: Command) -> Bool {
+        switch command {
+        case .pause:
+            pause()
+        case .disable(let mode):
+            // A hard disable raises QdbQuit in the running program.
+            _ = disableCommand(mode)
+        case .disabled:
+            disable(.soft)
+        case .start, .setWatch, .clearWatch, .setBreak, .clearBreak, .list, .unknown:
+            if handleAnytime(command) != nil {
+                // The server refused us (wrong auth): the program learns it
+                // the way it would at a stop.
+                raiseInProgram("QdbAuthenticationError")
+            }
+        default:
+            return false
+        }
+        return true
+    }
+
+    /// Commands that work the same whether the program is stopped or not.
+    /// Returns an error to raise in the program (the server refused our
+    /// authentication).
+    private func handleAnytime(_ command: Command) -> PythonError? {
+        switch command {
+        case .start:
+            clientAttached = true
+            send(.breakpoints(debugger.breakpoints.all.map(\.info)))
+            send(.watchlist(watchlist.entries))
+            sendStack()
+        case .setWatch(let payload):
+            guard let expressions = watchExpressions(payload, command: "set_watch") else { break }
+            watchlist.add(expressions)
+            refreshWatchlist()
+            send(.watchlist(watchlist.entries))
+        case .clearWatch(let payload):
+            guard let expressions = watchExpressions(payload, command: "clear_watch") else { break }
+            watchlist.remove(expressions)
+            send(.watchlist(watchlist.entries))
+        case .setBreak(let payload):
+            setBreakpoint(payload)
+        case .clearBreak(let payload):
+            clearBreakpoint(payload)
+        case .list(let payload):
+            list(payload)
+        case .unknown(let message):
+            return unknownCommand(message)
+        default:
+            break
+        }
+        return nil
+    }
+
+    // MARK: eval, pprint
+
+    private func evaluate(_ source: JSONValue, prettyPrinting: Bool, in frame: PythonFrame) {
+        // The original says "eval" for pprint too.
+        guard !source.isNull else { return payloadMissing("eval") }
+        send(.print(evaluator.execute(source, in: frame, prettyPrinting: prettyPrinting)))
+        refreshWatchlist()
+        send(.watchlist(watchlist.entries))
+    }
+
+    // MARK: Watches
+
+    /// A list of expressions; a single string counts as a list of one.
+    private func watchExpressions(_ payload: JSONValue, command: String) -> [String]? {
+        if payload.isNull {
+            payloadMissing(command)
+            return nil
+        }
+        if let single = payload.stringValue {
+            return [single]
+        }
+        guard let list = payload.arrayValue?.compactMap(\.stringValue),
+              list.count == payload.arrayValue?.count
+        else {
+            send(.error(ErrorInfo(type: "payload", "\(command): expected a list of expressions")))
+            return nil
+        }
+        return list
+    }
+
+    // MARK: Breakpoints
+
+    private func setBreakpoint(_ payload: JSONValue) {
+        guard !payload.isNull else { return payloadMissing("set_break") }
+        guard let request = breakpointRequest(payload, command: "set_break") else { return }
+        let lineCount = sources.lines(of: request.file)?.count ?? 0
+        guard request.line >= 1 && request.line <= lineCount else {
+            let described = JSONConversion.pythonRepr([
+                "file": .string(request.file), "line": JSONValue(request.line),
+                "temp": request.temporary.map(JSONValue.bool) ?? .null,
+                "cond": JSONValue(request.condition), "func": JSONValue(request.function),
+            ])
+            send(.error(ErrorInfo(type: "set_breakpoint", "Failed to set breakpoint: \(described)")))
+            return
+        }
+        debugger.breakpoints.add(
+            file: request.file, line: request.line, temporary: request.temporary,
+            condition: request.condition, function: request.function)
+        updateHookForBreakpoints()
+    }
+
+    private func clearBreakpoint(_ payload: JSONValue) {
+        guard !payload.isNull else { return payloadMissing("clear_break") }
+        guard let request = breakpointRequest(payload, command: "clear_break") else { return }
+        debugger.breakpoints.clear(file: request.file, line: request.line)
+        updateHookForBreakpoints()
+    }
+
+    /// Reads `{"file","line","temp","cond","func"}`: a relative file is
+    /// resolved against the working directory, a missing one is the
+    /// default file. `{"func": NAME}` alone names a function visible from
+    /// the selected frame, as pdb's `break NAME`. Sends the documented
+    /// error and returns nil when the payload will not do.
+    private func breakpointRequest(_ payload: JSONValue, command: String) -> BreakpointInfo? {
+        let cannotRead = ErrorInfo(type: command, "Could not read Breakpoint from \(JSONConversion.pythonRepr(payload))")
+        guard payload.objectValue != nil else {
+            send(.error(cannotRead))
+            return nil
+        }
+        let condition = payload["cond"]?.nonNull
+        let function = payload["func"]?.nonNull
+        let temporary = payload["temp"]?.nonNull
+        guard condition == nil || condition?.stringValue != nil, function == nil || function?.stringValue != nil,
+              temporary == nil || temporary?.boolValue != nil
+        else {
+            send(.error(cannotRead))
+            return nil
+        }
+        if payload["line"]?.nonNull == nil, let name = function?.stringValue {
+            guard var located = locateFunction(name) else {
+                send(.error(ErrorInfo(type: command, "Could not find function '\(name)'")))
+                return nil
+            }
+            located.temporary = temporary?.boolValue
+            located.condition = condition?.stringValue
+            return located
+        }
+        let file = payload["file"]?.stringValue.map { FilePaths.canonical($0) } ?? options.defaultFile
+        guard let file, let line = payload["line"]?.intValue else {
+            send(.error(cannotRead))
+            return nil
+        }
+        return BreakpointInfo(
+            file: file, line: line, temporary: temporary?.boolValue, condition: condition?.stringValue,
+            function: function?.stringValue)
+    }
+
+    /// Where the function `name` (evaluated in the selected frame, or in
+    /// `__main__` while running) is defined: its file and `def` line.
+    private func locateFunction(_ name: String) -> BreakpointInfo? {
+        defer { PyErr_Clear() }
+        let found: PythonObject?
+        if let frame = currentStop?.selectedFrame {
+            found = try? evaluator.value(of: name, in: frame, applyingReprFunction: false).get()
+        } else {
+            found = try? PythonObject.importModule("__main__").attribute("__dict__").item(name)
+        }
+        guard var function = found else { return nil }
+        if let underlying = try? function.attribute("__func__") {
+            function = underlying
+        }
+        guard let code = try? function.attribute("__code__"),
+              let file = try? code.attribute("co_filename").stringValue,
+              let line = try? code.attribute("co_firstlineno"),
+              let codeName = try? code.attribute("co_name").stringValue
+        else { return nil }
+        return BreakpointInfo(file: FilePaths.canonical(file), line: PyLong_AsLong(line.pointer), function: codeName)
+    }
+
+    // MARK: list
+
+    /// The lines of a file: the whole file, or a Python slice of its
+    /// 0-based lines.
+    private func list(_ payload: JSONValue) {
+        guard !payload.isNull else { return payloadMissing("list") }
+        let named = payload["file"]?.nonNull
+        let file = named?.stringValue.map { FilePaths.canonical($0) }
+            ?? options.defaultFile ?? currentStop?.selectedFrame?.file
+        guard let file, !codes.skipRule.skips(file), let lines = sources.lines(of: file) else {
+            let shown = named.map { $0.stringValue ?? JSONConversion.pythonRepr($0) } ?? file ?? "None"
+            send(.error(ErrorInfo(type: "list", "File \(shown) does not exist")))
+            return
+        }
+        guard let start = Self.sliceBound(payload["start"]), let end = Self.sliceBound(payload["end"]) else {
+            send(.error(ErrorInfo(type: "list", "List slice arguments must be convertable to type int")))
+            return
+        }
+        let range = Self.sliceRange(count: lines.count, start: start, end: end)
+        send(.list(lines[range].joined(separator: "\n")))
+    }
+
+    /// A slice bound as Python's `int()` would read it: `.some(nil)` for
+    /// absent or null, nil when it is not convertible.
+    private static func sliceBound(_ value: JSONValue?) -> Int?? {
+        switch value {
+        case nil, .null?: return .some(nil)
+        case .number(let number)?:
+            if let integer = number.intValue { return integer }
+            let double = number.doubleValue
+            return double.isFinite ? Int(double) : nil
+        case .bool(let flag)?: return flag ? 1 : 0
+        case .string(let text)?: return Int(text.trimmingWhitespace).map { .some($0) } ?? nil
+        default: return nil
+        }
+    }
+
+    /// `lines[start:end]` with Python's clamping and negative indices.
+    static func sliceRange(count: Int, start: Int?, end: Int?) -> Range<Int> {
+        func clamp(_ bound: Int?, default value: Int) -> Int {
+            guard let bound else { return value }
+            return bound < 0 ? max(0, count + bound) : min(bound, count)
+        }
+        let lower = clamp(start, default: 0)
+        let upper = clamp(end, default: count)
+        return lower..<max(lower, upper)
+    }
+
+    // MARK: up, down, locals
+
+    private func moveSelection(up: Bool) {
+        guard var stop = currentStop else { return }
+        let target = stop.stack.index + (up ? -1 : 1)
+        if stop.stack.entries.indices.contains(target) {
+            stop.stack.index = target
+            currentStop = stop
+        } else {
+            send(.error(ErrorInfo(type: up ? "up" : "down", up ? "Oldest frame" : "Newest frame")))
+        }
+        refreshWatchlist()
+        send(.watchlist(watchlist.entries))
+        sendStack()
+    }
+
+    private func sendLocals(of frame: PythonFrame) {
+        var members: [(String, JSONValue)] = []
+        if let locals = try? frame.locals() {
+            var position = 0
+            var key: PyPointer?
+            var value: PyPointer?
+            while PyDict_Next(locals.pointer, &position, &key, &value) != 0 {
+                guard let key, let value else { continue }
+                let name = PythonObject(borrowing: key)
+                members.append((name.stringValue ?? name.reprText, JSONConversion.json(from: PythonObject(borrowing: value))))
+            }
+        }
+        PyErr_Clear()
+        send(.locals(JSONObject(members)))
+    }
+
+    // MARK: disable, unknown, errors
+
+    private func disableCommand(_ payload: JSONValue) -> LoopOutcome? {
+        guard !payload.isNull else {
+            payloadMissing("disable")
+            return nil
+        }
+        guard let mode = payload.stringValue.flatMap(DisableMode.init(rawValue:)) else {
+            send(.error(ErrorInfo(type: "disable", "payload must be either 'soft' or 'hard'")))
+            return nil
+        }
+        disable(mode)
+        return mode == .hard ? .raise(QdbErrors.make("QdbQuit")) : .resume(.continuing)
+    }
+
+    /// An event with no command: an error if a client sent it; before any
+    /// client attached, an `error` comes from the server (our start was
+    /// refused, or nobody came).
+    private func unknownCommand(_ message: Message) -> PythonError? {
+        if message.name == "error" && !clientAttached {
+            let error = ErrorInfo(json: message.payload)
+            guard error?.type == "auth" else { return nil }
+            let text = error?.data.stringValue ?? "Authentication failed"
+            disable(.soft, notifyingServer: false)
+            return QdbErrors.make("QdbAuthenticationError", PythonObject(text))
+        }
+        let name = message.name ?? JSONConversion.object(from: message.event).text
+        send(.error(ErrorInfo(type: "event", "Command \(name) does not exist")))
+        return nil
+    }
+
+    private func payloadMissing(_ command: String) {
+        send(.error(ErrorInfo(type: "payload", "\(command): expected payload")))
+    }
+}
+
+extension String {
+    var trimmingWhitespace: Substring {
+        let isSpace: (Character) -> Bool = { $0 == " " || $0 == "\t" || $0 == "\n" || $0 == "\r" }
+        guard let first = firstIndex(where: { !isSpace($0) }), let last = lastIndex(where: { !isSpace($0) }) else {
+            return ""
+        }
+        return self[first...last]
+    }
+}

@@ -1,0 +1,372 @@
+import CPython
+import Glibc
+import QdbProtocol
+
+/// The debugging session of this process, at most one at a time (the
+/// original's `Qdb` singleton): the debugger core, the user's watchlist
+/// and breakpoints, the channel to the server, and whether the program is
+/// running, stopped or no longer debugged.
+///
+/// `@unchecked Sendable`: every member is only touched with the GIL held:
+/// from the trace hook, from `_qdb` functions Python calls, or from the
+/// reader thread after `PythonGIL.withLock`. The GIL is this class's lock.
+final class TracerSession: @unchecked Sendable {
+    /// The session the trace hook and the `_qdb` functions talk to.
+    /// Guarded by the GIL.
+    nonisolated(unsafe) static var active: TracerSession?
+
+    /// Code object facts outlive sessions: the co_extra slot is requested
+    /// once per process.
+    nonisolated(unsafe) private static var sharedCodes: CodeInfoCache?
+
+    enum State {
+        case running
+        case stopped
+        case disabled
+    }
+
+    enum DisableMode: String {
+        /// Stop debugging; the program runs on untraced.
+        case soft
+        /// Stop debugging and raise QdbQuit in the program.
+        case hard
+    }
+
+    let options: SessionOptions
+    let channel: CommandChannel
+    let codes: CodeInfoCache
+    let evaluator: Evaluator
+    private(set) var state: State = .running
+    var debugger = Debugger<PythonFrame>()
+    var watchlist = Watchlist()
+    var sources = SourceFiles()
+    /// The stop being handled, while `state == .stopped`.
+    var currentStop: StopContext?
+    /// Commands to run at the first stop, before asking the channel.
+    var startupCommands: [Message] = []
+    /// Set by the first client `start`: after that, an `error` event comes
+    /// from a client, not from the server.
+    var clientAttached = false
+    private var output: OutputRedirection?
+    private var pinnedFrames: [PythonObject] = []
+    private var debuggee: UnsafeMutablePointer<PyThreadState>?
+    private var debuggeeThreadID: UInt = 0
+    private var hookInstalled = false
+
+    init(options: SessionOptions, channel: CommandChannel) {
+        self.options = options
+        self.channel = channel
+        let codes = Self.sharedCodes ?? CodeInfoCache(skipRule: options.skipRule)
+        Self.sharedCodes = codes
+        codes.update(options.skipRule)
+        self.codes = codes
+        evaluator = Evaluator(
+            evalFunction: options.evalFunction, exceptionSerializer: options.exceptionSerializer,
+            reprFunction: options.reprFunction, defaultNamespace: options.defaultNamespace,
+            timeout: options.executionTimeout, watchdog: Watchdog())
+    }
+
+    /// Starts forwarding output, if the options ask for it and someone
+    /// listens.
+    func redirectOutput() throws(PythonError) {
+        guard options.redirectOutput, !(channel is NopChannel), output == nil else { return }
+        output = try OutputRedirection()
+    }
+
+    // MARK: Tracing
+
+    /// Debugs this thread from `frame` out (bdb's `set_trace`): stops at
+    /// the next line when `stopping`, otherwise only at breakpoints.
+    func trace(from frame: FramePointer?, stopping: Bool) {
+        guard state == .running else { return }
+        debuggee = PyThreadState_Get()
+        debuggeeThreadID = PyThread_get_thread_ident()
+        let start = frame.map(codes.frame)
+        debugger.start(at: start, stopping: stopping)
+        var current = start
+        while let traced = current {
+            traced.markTraced(marker: TraceHook.frameMarker.pointer)
+            current = traced.back
+        }
+        pinReferencedFrames()
+        if stopping || !debugger.breakpoints.isEmpty {
+            installHook()
+        }
+    }
+
+    /// The trace hook's entry: one trace event of the debugged thread.
+    func trace(_ pointer: FramePointer, event: Int32, argument: PyPointer?) -> Int32 {
+        let frame = codes.frame(pointer)
+        if frame.isSkipped {
+            if event == PyTrace_CALL {
+                frame.disableLineEvents()
+            }
+            return 0
+        }
+        let decision: TraceDecision
+        switch event {
+        case PyTrace_CALL:
+            let hadBottom = debugger.bottomFrame != nil
+            decision = debugger.call(frame, evaluate: evaluateCondition)
+            if !hadBottom {
+                pinReferencedFrames()
+            }
+            guard decision != .ignoreFrame else {
+                frame.disableLineEvents()
+                return 0
+            }
+            frame.markTraced(marker: TraceHook.frameMarker.pointer)
+        case PyTrace_LINE where frame.isTraced:
+            decision = debugger.line(frame, evaluate: evaluateCondition)
+        case PyTrace_RETURN where frame.isTraced:
+            decision = debugger.returning(frame)
+        case PyTrace_EXCEPTION where frame.isTraced:
+            decision = debugger.exception(frame, kind: Self.exceptionKind(argument))
+        default:
+            return 0
+        }
+        guard case .stop(let kind, let failure) = decision else { return 0 }
+        return stop(at: frame, kind: kind, conditionFailure: failure, argument: argument)
+    }
+
+    private func evaluateCondition(_ condition: String, _ frame: PythonFrame) -> ConditionOutcome {
+        evaluator.condition(condition, in: frame)
+    }
+
+    private static func exceptionKind(_ argument: PyPointer?) -> ExceptionKind {
+        guard let argument, qdb_is_tuple(argument) != 0, PyTuple_Size(argument) == 3 else { return .other }
+        let type = PyTuple_GetItem(argument, 0)
+        return ExceptionKind(
+            isStopIteration: type == qdb_exc_stop_iteration(),
+            isGeneratorExit: type == qdb_exc_generator_exit(),
+            hasTraceback: qdb_is_none(PyTuple_GetItem(argument, 2)) == 0)
+    }
+
+    // MARK: Stops
+
+    private func stop(at frame: PythonFrame, kind: StopKind, conditionFailure: ConditionFailure?, argument: PyPointer?) -> Int32 {
+        state = .stopped
+        if let conditionFailure {
+            send(.error(ErrorInfo(type: "condition", data: conditionFailure.json)))
+        }
+        let context = StopContext(at: frame, kind: kind, argument: argument, debugger: debugger)
+        currentStop = context
+        refreshWatchlist()
+        send(.watchlist(watchlist.entries))
+        sendStack()
+        if let event = context.event {
+            send(event)
+        }
+        let outcome = runCommands()
+        currentStop = nil
+        switch outcome {
+        case .resume(let resumption):
+            resume(resumption, from: frame)
+            return 0
+        case .raise(let error):
+            error.restore()
+            return -1
+        }
+    }
+
+    enum Resumption {
+        /// step, next, until, return: the frames on the stack may stop.
+        case stepping
+        /// continue: only breakpoints may stop.
+        case continuing
+    }
+
+    enum LoopOutcome {
+        case resume(Resumption)
+        /// Leave the stop by raising in the program (QdbQuit,
+        /// QdbAuthenticationError).
+        case raise(PythonError)
+    }
+
+    /// Handles commands until one resumes the program.
+    private func runCommands() -> LoopOutcome {
+        while true {
+            let input: ChannelInput
+            if startupCommands.isEmpty {
+                input = PythonGIL.withoutLock { channel.nextInput() }
+            } else {
+                input = .command(startupCommands.removeFirst())
+            }
+            switch input {
+            case .resume:
+                return .resume(.stepping)
+            case .lost:
+                disable(.soft, notifyingServer: false)
+                return .resume(.continuing)
+            case .command(let message):
+                if let outcome = handleAtStop(Command(message)) {
+                    return outcome
+                }
+            }
+        }
+    }
+
+    private func resume(_ resumption: Resumption, from frame: PythonFrame) {
+        guard state == .stopped else { return }
+        state = .running
+        pinReferencedFrames()
+        switch resumption {
+        case .stepping:
+            armStack(from: frame) { _ in true }
+        case .continuing:
+            updateHookForBreakpoints()
+        }
+    }
+
+    // MARK: Hook and frames
+
+    func installHook() {
+        guard let debuggee, !hookInstalled else { return }
+        hookInstalled = TraceHook.install(on: debuggee)
+    }
+
+    func removeHook() {
+        guard let debuggee, hookInstalled else { return }
+        TraceHook.remove(from: debuggee)
+        hookInstalled = false
+    }
+
+    /// After `continue` or a breakpoint change while running: no
+    /// breakpoints means nothing can stop the program, so the hook goes and
+    /// the program runs at full speed; otherwise the frames already running
+    /// code that holds breakpoints are armed.
+    func updateHookForBreakpoints() {
+        guard state == .running else { return }
+        if debugger.breakpoints.isEmpty {
+            removeHook()
+            return
+        }
+        installHook()
+        withDebuggeeTopFrame { top in
+            armStack(from: top) { debugger.breakpoints.hasBreakpoints(inFile: $0.file) }
+        }
+    }
+
+    /// Pause: the running program stops at its next line, even when the
+    /// hook was off. Works from any thread holding the GIL.
+    func pause() {
+        guard state == .running, debuggee != nil else { return }
+        debugger.setStep()
+        pinReferencedFrames()
+        installHook()
+        withDebuggeeTopFrame { top in
+            armStack(from: top) { _ in true }
+        }
+    }
+
+    /// Marks `frame` and its callers up to the bottom frame as traced when
+    /// `include` says so, so that they deliver line events.
+    private func armStack(from frame: PythonFrame, include: (PythonFrame) -> Bool) {
+        var current: PythonFrame? = frame
+        while let visited = current {
+            if !visited.isSkipped && include(visited) {
+                visited.markTraced(marker: TraceHook.frameMarker.pointer)
+            }
+            if visited == debugger.bottomFrame { break }
+            current = visited.back
+        }
+    }
+
+    /// Runs `body` with the frame the debugged thread is executing.
+    private func withDebuggeeTopFrame(_ body: (PythonFrame) -> Void) {
+        guard let debuggee, let frame = PyThreadState_GetFrame(debuggee) else { return }
+        defer { qdb_decref(UnsafeMutableRawPointer(frame).assumingMemoryBound(to: PyObject.self)) }
+        body(codes.frame(frame))
+    }
+
+    /// Keeps alive the frames the debugger compares by identity, so that a
+    /// frame object recycled at the same address can never pass for them.
+    private func pinReferencedFrames() {
+        pinnedFrames = debugger.referencedFrames.map { PythonObject(borrowing: $0.object) }
+    }
+
+    // MARK: Ending
+
+    /// Ends debugging: breakpoints cleared, hook removed, output no longer
+    /// forwarded, the server told (`disabled`) and the channel closed.
+    func disable(_ mode: DisableMode, notifyingServer: Bool = true, waitingForReader: Bool = false) {
+        guard state != .disabled else { return }
+        state = .disabled
+        debugger.breakpoints.removeAll()
+        debugger.setContinue()
+        removeHook()
+        output?.restore()
+        output = nil
+        pinnedFrames = []
+        if notifyingServer {
+            channel.send(Event.disabled.message)
+        }
+        if waitingForReader {
+            PythonGIL.withoutLock { channel.close(waitingForReader: true) }
+        } else {
+            channel.close(waitingForReader: false)
+        }
+        if TracerSession.active === self {
+            TracerSession.active = nil
+        }
+        if mode == .hard && currentStop == nil {
+            raiseInProgram("QdbQuit")
+        }
+    }
+
+    /// In a child process after fork(): the session belongs to the parent.
+    /// Tracing stops here without a word to the server, whose connection
+    /// (shared with the parent) is left alone.
+    func forgetAfterFork() {
+        state = .disabled
+        PyEval_SetTrace(nil, nil)
+        hookInstalled = false
+        debuggee = nil
+        output?.restore()
+        output = nil
+        pinnedFrames = []
+        channel.abandonAfterFork()
+        TracerSession.active = nil
+    }
+
+    /// Raises `qdb.errors.<name>` in the running program at its next
+    /// instruction.
+    func raiseInProgram(_ name: String) {
+        guard debuggeeThreadID != 0, let type = try? QdbErrors.class(name) else {
+            PyErr_Clear()
+            return
+        }
+        PyThreadState_SetAsyncExc(debuggeeThreadID, type.pointer)
+    }
+
+    // MARK: Sending
+
+    func send(_ event: Event) {
+        channel.send(event.message)
+    }
+
+    func sendStack() {
+        guard let currentStop else { return }
+        let frames = currentStop.stack.entries.map { entry in
+            StackFrame(
+                file: entry.frame.file, line: entry.line, function: entry.frame.functionName,
+                code: sources.line(entry.line, of: entry.frame.file))
+        }
+        send(.stack(Stack(index: currentStop.stack.index, frames: frames)))
+    }
+
+    /// Re-evaluates the watchlist in the selected frame (only at a stop:
+    /// a running program has no frame to evaluate in).
+    func refreshWatchlist() {
+        guard let frame = currentStop?.selectedFrame else { return }
+        watchlist.refresh { expression in
+            evaluator.value(of: expression, in: frame).map(JSONConversion.json(from:))
+        }
+    }
+
+    /// Forwards one write of the program to `<stdout>`/`<stderr>`.
+    func forwardOutput(stream: String, text: String) {
+        guard state != .disabled, output != nil else { return }
+        send(.print(.programOutput(stream: stream, text)))
+    }
+}

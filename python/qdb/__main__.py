@@ -1,0 +1,118 @@
+"""python -m qdb [options] script.py [args]: debug a program without
+changing it, as `python -m pdb` does. It stops at the first line of the
+script and waits for a client (qdb-cli) through the qdb server."""
+import argparse
+import os
+import site
+import sys
+import sysconfig
+import traceback
+import types
+
+from qdb.comm import RemoteCommandManager
+from qdb.config import QdbConfig
+from qdb.errors import QdbQuit
+from qdb.tracer import PACKAGE_DIRECTORY, Qdb
+
+
+def parse_arguments(argv):
+    parser = argparse.ArgumentParser(
+        prog='python -m qdb',
+        description='Debug a Python program with qdb: it stops at the '
+                    'first line of the script and waits for a client.')
+    parser.add_argument('--host', help='the qdb server (default: localhost '
+                                       'or the .qdb config)')
+    parser.add_argument('--port', type=int,
+                        help='the server\'s tracer port (default: 8001)')
+    parser.add_argument('--uuid', help='the session id clients attach to '
+                                       '(default: qdb)')
+    parser.add_argument('--auth', help='the auth message sent to the server')
+    parser.add_argument('-c', '--command', action='append', default=[],
+                        metavar='CMD',
+                        help='a debugger command in client syntax (e.g. '
+                             '"break app.py:12", "continue"), run at the '
+                             'first stop; repeatable')
+    parser.add_argument('--all-code', action='store_true',
+                        help='also show and stop in the standard library, '
+                             'site-packages and other library code')
+    parser.add_argument('script', help='the program to debug')
+    parser.add_argument('arguments', nargs=argparse.REMAINDER,
+                        help='its arguments')
+    return parser.parse_args(argv)
+
+
+def library_directories():
+    """Where the standard library and installed packages live: the code
+    justMyCode hides."""
+    paths = sysconfig.get_paths()
+    directories = {paths[name] for name in
+                   ('stdlib', 'platstdlib', 'purelib', 'platlib')}
+    directories.update(site.getsitepackages())
+    directories.add(site.getusersitepackages())
+    return sorted(os.path.realpath(path) for path in directories)
+
+
+def main_module(path):
+    """A fresh `__main__` for the script, as `python script.py` gets."""
+    module = types.ModuleType('__main__')
+    module.__file__ = path
+    module.__builtins__ = __builtins__
+    sys.modules['__main__'] = module
+    return module.__dict__
+
+
+def user_traceback(tb):
+    """The traceback without the frames of qdb itself."""
+    while tb is not None and tb.tb_frame.f_code.co_filename.startswith(
+            PACKAGE_DIRECTORY):
+        tb = tb.tb_next
+    return tb
+
+
+def main(argv=None):
+    arguments = parse_arguments(sys.argv[1:] if argv is None else argv)
+    script = os.path.abspath(arguments.script)
+    try:
+        with open(script, 'rb') as f:
+            code = compile(f.read(), script, 'exec')
+    except OSError as error:
+        sys.exit('python -m qdb: cannot open %s: %s' % (
+            arguments.script, error.strerror))
+
+    sys.argv[:] = [arguments.script] + arguments.arguments
+    sys.path[0] = os.path.dirname(script)
+    overrides = {name: value for name, value in (
+        ('host', arguments.host), ('port', arguments.port),
+        ('uuid', arguments.uuid), ('auth_msg', arguments.auth))
+        if value is not None}
+    config = QdbConfig.get_config().merge(QdbConfig(**overrides))
+    if config.cmd_manager is None:
+        config = config._replace(cmd_manager=RemoteCommandManager())
+    qdb = Qdb._create(
+        config,
+        commands=arguments.command,
+        skip_directories=[] if arguments.all_code else library_directories(),
+        skip_frozen_modules=not arguments.all_code)
+
+    globals_ = main_module(script)
+    status = 0
+    try:
+        qdb.set_trace(sys._getframe(), stop=True)
+        exec(code, globals_)
+    except SystemExit as exit:
+        status = exit.code
+    except QdbQuit:
+        status = 1
+    except BaseException as error:
+        sys.settrace(None)
+        traceback.print_exception(type(error), error,
+                                  user_traceback(error.__traceback__))
+        status = 1
+    finally:
+        sys.settrace(None)
+        qdb.disable('soft')
+    sys.exit(status)
+
+
+if __name__ == '__main__':
+    main()

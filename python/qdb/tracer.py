@@ -1,0 +1,101 @@
+"""The Qdb class: the `import qdb` face of the Swift tracer."""
+import atexit
+import os
+import signal
+import sys
+import threading
+
+from qdb import _native
+from qdb.comm import transport_of
+from qdb.config import QdbConfig
+from qdb.errors import QdbQuit
+
+PACKAGE_DIRECTORY = os.path.dirname(os.path.abspath(__file__))
+
+
+class Qdb(object):
+    """The debugger of this process; a singleton until disabled.
+
+    `Qdb(**options)` or `Qdb(config=QdbConfig(...))` starts a session (and
+    connects to the server); later calls return the same object and ignore
+    their arguments. As a context manager it traces the block without
+    stopping first: `with Qdb(...):`.
+    """
+    _instance = None
+
+    def __new__(cls, config=None, merge=False, **kwargs):
+        instance = cls._instance
+        if instance is None or not _native.is_active():
+            if config is not None and kwargs:
+                raise TypeError('Cannot pass config and kwargs')
+            instance = super().__new__(cls)
+            instance._start(QdbConfig.get_config(config or kwargs))
+            cls._instance = instance
+        return instance
+
+    def _start(self, config, **session_options):
+        """Starts the Swift session for `config`; `session_options` are
+        extra tracer options (see `python -m qdb`)."""
+        self.config = config
+        options = dict(config._asdict())
+        options.update(session_options)
+        options['transport'] = transport_of(options.pop('cmd_manager'))
+        if options['pause_signal'] is None:
+            options['pause_signal'] = signal.SIGUSR2
+        options['skip_directories'] = ([PACKAGE_DIRECTORY]
+                                       + options.get('skip_directories', []))
+        for unused in ('green', 'log_file'):
+            options.pop(unused)
+        _native.start(options)
+        if (options['transport'] in ('remote', 'local')
+                and threading.current_thread() is threading.main_thread()):
+            signal.signal(options['pause_signal'], _pause)
+        _register_process_hooks()
+
+    @classmethod
+    def _create(cls, config, **session_options):
+        """A new session with tracer options that QdbConfig does not have
+        (used by `python -m qdb`)."""
+        instance = super().__new__(cls)
+        instance._start(config, **session_options)
+        cls._instance = instance
+        return instance
+
+    def set_trace(self, stackframe=None, stop=True):
+        """Debug from `stackframe` (default: the caller) outwards. With
+        `stop`, stop at the next line; otherwise only at breakpoints."""
+        _native.set_trace(stackframe or sys._getframe().f_back, stop)
+
+    def disable(self, mode='soft'):
+        """End the session: 'soft' lets the program run on untraced,
+        'hard' raises QdbQuit in it."""
+        if mode not in ('soft', 'hard'):
+            raise ValueError("mode must be 'hard' or 'soft'")
+        if type(self)._instance is self:
+            type(self)._instance = None
+        _native.disable(mode)
+
+    def __enter__(self):
+        self.set_trace(sys._getframe().f_back, stop=False)
+        return self
+
+    def __exit__(self, exc_type, exc_value, traceback):
+        if exc_value is None or isinstance(exc_value, QdbQuit):
+            self.disable('soft')
+
+
+def _pause(signum, frame):
+    _native.pause()
+
+
+_hooks_registered = False
+
+
+def _register_process_hooks():
+    """At exit the server hears that the program ended; a forked child
+    leaves its parent's session alone."""
+    global _hooks_registered
+    if not _hooks_registered:
+        atexit.register(_native.shutdown)
+        os.register_at_fork(after_in_child=_native.forget)
+        _hooks_registered = True
