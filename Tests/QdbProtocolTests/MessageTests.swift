@@ -8,6 +8,14 @@ import Testing
         #expect(message.serialized() == #"{"e":"step","p":null}"#)
     }
 
+    @Test func appendsTheSameTextAsTheJSONForm() throws {
+        let message = try Message(text: #"{"p": {"b": [1, 2.50, "é\n"], "a": null}, "e": "print", "z": 0}"#)
+        var output: [UInt8] = Array("prefix".utf8)
+        message.append(to: &output)
+        #expect(output == Array("prefix".utf8) + message.json.serializedBytes())
+        #expect(message.serializedBytes() == message.json.serializedBytes())
+    }
+
     @Test func keepsNonStringEvents() throws {
         let message = try Message(text: #"{"e": 5, "p": [1]}"#)
         #expect(message.event == 5)

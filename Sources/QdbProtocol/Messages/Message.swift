@@ -50,7 +50,21 @@ public struct Message: Hashable, Sendable {
     }
 
     public func serializedBytes() -> [UInt8] {
-        json.serializedBytes()
+        var output: [UInt8] = []
+        output.reserveCapacity(64)
+        append(to: &output)
+        return output
+    }
+
+    /// Appends `{"e":…,"p":…}` to `output`. Relays call this for every
+    /// message they forward, so it writes the two members directly instead
+    /// of building a `JSONObject` first.
+    public func append(to output: inout [UInt8]) {
+        output.append(contentsOf: #"{"e":"#.utf8)
+        event.append(to: &output)
+        output.append(contentsOf: #","p":"#.utf8)
+        payload.append(to: &output)
+        output.append(UInt8(ascii: "}"))
     }
 
     public func serialized() -> String {

@@ -1,0 +1,121 @@
+import Logging
+import NIOCore
+import NIOPosix
+import Synchronization
+
+/// A running qdb server: a TCP port for tracers and a WebSocket port for
+/// clients, relaying between them by session uuid.
+///
+/// ```swift
+/// let server = try await QdbServer.start(configuration)
+/// print(server.tracerPort, server.clientPort)
+/// await server.shutdown()
+/// ```
+///
+/// A server runs every connection on a single event loop thread of its
+/// own: relaying is cheap next to the system calls, sessions then need no
+/// locks, and on a small machine the other cores stay free for the
+/// programs being debugged.
+public final class QdbServer: Sendable {
+    /// The port tracers connect to (the bound one when 0 was asked for).
+    public let tracerPort: Int
+    /// The port clients connect to (the bound one when 0 was asked for).
+    public let clientPort: Int
+    private let group: MultiThreadedEventLoopGroup
+    private let listeners: [any Channel]
+    private let driver: NIOLoopBound<SessionDriver>
+    private let isShutDown = Mutex(false)
+
+    private init(
+        tracerPort: Int, clientPort: Int, group: MultiThreadedEventLoopGroup, listeners: [any Channel],
+        driver: NIOLoopBound<SessionDriver>
+    ) {
+        self.tracerPort = tracerPort
+        self.clientPort = clientPort
+        self.group = group
+        self.listeners = listeners
+        self.driver = driver
+    }
+
+    /// Binds both ports and starts serving.
+    public static func start(
+        _ configuration: ServerConfiguration, logger: Logger = Logger(label: "qdb.server")
+    ) async throws -> QdbServer {
+        try configuration.validate()
+        let group = MultiThreadedEventLoopGroup(numberOfThreads: 1)
+        let loop = group.next()
+        do {
+            let driver = try await loop.submit {
+                NIOLoopBound(try SessionDriver(configuration: configuration, eventLoop: loop, logger: logger), eventLoop: loop)
+            }.get()
+            let tracerListener = try await bindTracerListener(configuration, group: group, driver: driver)
+            let clientListener = try await bindClientListener(configuration, group: group, driver: driver)
+            let server = QdbServer(
+                tracerPort: tracerListener.localAddress?.port ?? configuration.tracerPort,
+                clientPort: clientListener.localAddress?.port ?? configuration.clientPort,
+                group: group, listeners: [tracerListener, clientListener], driver: driver)
+            logger.notice("Serving tracers on \(configuration.tracerHost):\(server.tracerPort)")
+            logger.notice("Serving clients on \(configuration.clientHost):\(server.clientPort)")
+            return server
+        } catch {
+            try? await group.shutdownGracefully()
+            throw error
+        }
+    }
+
+    /// Stops accepting connections, ends every session as the protocol
+    /// says (clients get `disable` and a close, tracers a soft `disable`),
+    /// waits for those goodbyes to go out, and stops the thread. Calling it
+    /// again does nothing.
+    public func shutdown() async {
+        guard isShutDown.withLock({ isShutDown in
+            defer { isShutDown = true }
+            return !isShutDown
+        }) else { return }
+        for listener in listeners {
+            try? await listener.close()
+        }
+        let driver = self.driver
+        try? await group.next().flatSubmit { driver.value.shutDown() }.get()
+        try? await group.shutdownGracefully()
+    }
+
+    /// Up to this many connections wait to be accepted: many sessions may
+    /// start at once.
+    private static let acceptBacklog: Int32 = 4096
+
+    private static func bindTracerListener(
+        _ configuration: ServerConfiguration, group: MultiThreadedEventLoopGroup, driver: NIOLoopBound<SessionDriver>
+    ) async throws -> any Channel {
+        let maximumFrameBytes = configuration.maximumMessageBytes
+        return try await ServerBootstrap(group: group)
+            .serverChannelOption(.backlog, value: acceptBacklog)
+            .serverChannelOption(.socketOption(.so_reuseaddr), value: 1)
+            .childChannelOption(.socketOption(.tcp_nodelay), value: 1)
+            .childChannelInitializer { channel in
+                channel.eventLoop.makeCompletedFuture {
+                    try channel.pipeline.syncOperations.addHandlers(
+                        ByteToMessageHandler(TracerFrameDecoder(maximumFrameBytes: maximumFrameBytes)),
+                        TracerChannelHandler(driver: driver.value))
+                }
+            }
+            .bind(host: configuration.tracerHost, port: configuration.tracerPort).get()
+    }
+
+    private static func bindClientListener(
+        _ configuration: ServerConfiguration, group: MultiThreadedEventLoopGroup, driver: NIOLoopBound<SessionDriver>
+    ) async throws -> any Channel {
+        let upgrader = ClientPipeline.makeUpgrader(
+            driver: driver, maximumMessageBytes: configuration.maximumMessageBytes)
+        return try await ServerBootstrap(group: group)
+            .serverChannelOption(.backlog, value: acceptBacklog)
+            .serverChannelOption(.socketOption(.so_reuseaddr), value: 1)
+            .childChannelOption(.socketOption(.tcp_nodelay), value: 1)
+            .childChannelInitializer { channel in
+                channel.eventLoop.makeCompletedFuture {
+                    try ClientPipeline.configure(channel, upgrader: upgrader)
+                }
+            }
+            .bind(host: configuration.clientHost, port: configuration.clientPort).get()
+    }
+}

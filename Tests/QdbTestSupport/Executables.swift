@@ -1,0 +1,45 @@
+import Foundation
+
+/// Finds the package's built executables (`qdb-server`, `qdb-python`,
+/// `qdb-cli`) for end-to-end tests.
+public enum Executables {
+    /// Looked for, in order: `$QDB_BIN_DIR`; the directory of the running
+    /// test binary (SwiftPM puts executables beside the test bundle, e.g.
+    /// `.build/debug/`); `.build/debug` of this package.
+    public static func path(of name: String) throws -> String {
+        for directory in candidateDirectories {
+            let path = (directory as NSString).appendingPathComponent(name)
+            if FileManager.default.isExecutableFile(atPath: path) {
+                return path
+            }
+        }
+        throw TestSupportError.notFound("\(name) in \(candidateDirectories); build it first or set QDB_BIN_DIR")
+    }
+
+    public static var candidateDirectories: [String] {
+        var directories: [String] = []
+        if let configured = ProcessInfo.processInfo.environment["QDB_BIN_DIR"], !configured.isEmpty {
+            directories.append(configured)
+        }
+        // The test binary lives in .build/<configuration>/ or inside a
+        // .xctest bundle there.
+        var directory = (CommandLine.arguments[0] as NSString).deletingLastPathComponent
+        while !directory.isEmpty, directory != "/" {
+            directories.append(directory)
+            if !(directory as NSString).lastPathComponent.hasSuffix(".xctest")
+                && !(directory as NSString).lastPathComponent.hasPrefix("Contents")
+                && !(directory as NSString).lastPathComponent.hasPrefix("MacOS") {
+                break
+            }
+            directory = (directory as NSString).deletingLastPathComponent
+        }
+        directories.append((packageRoot as NSString).appendingPathComponent(".build/debug"))
+        return directories
+    }
+
+    /// The package's root directory, from this file's location.
+    public static var packageRoot: String {
+        URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+            .deletingLastPathComponent().path
+    }
+}
