@@ -39,7 +39,11 @@ final class PseudoTerminal {
         posix_spawn_file_actions_addopen(&actions, 0, slavePath, O_RDWR, 0)
         posix_spawn_file_actions_adddup2(&actions, 0, 1)
         posix_spawn_file_actions_adddup2(&actions, 0, 2)
-        posix_spawn_file_actions_addclose(&actions, master)
+        // Nothing else is inherited: a test's sockets (a fake tracer's, say)
+        // must close when the test closes them, not stay open in the child.
+        for descriptor in Self.openDescriptors() {
+            posix_spawn_file_actions_addclose(&actions, descriptor)
+        }
         var attributes = posix_spawnattr_t()
         posix_spawnattr_init(&attributes)
         defer { posix_spawnattr_destroy(&attributes) }
@@ -58,6 +62,20 @@ final class PseudoTerminal {
             throw Failure(description: "cannot start \(executable): errno \(status)")
         }
         self.pid = pid
+    }
+
+    /// This process's open descriptors above standard error.
+    private static func openDescriptors() -> [Int32] {
+        guard let directory = opendir("/proc/self/fd") else { return [] }
+        defer { closedir(directory) }
+        var descriptors: [Int32] = []
+        while let entry = readdir(directory) {
+            let name = withUnsafeBytes(of: entry.pointee.d_name) { String(decoding: $0.prefix { $0 != 0 }, as: UTF8.self) }
+            if let descriptor = Int32(name), descriptor > 2 {
+                descriptors.append(descriptor)
+            }
+        }
+        return descriptors
     }
 
     deinit {
@@ -134,40 +152,21 @@ final class PseudoTerminal {
 
 extension String {
     func occurrences(of text: String) -> Int {
-        var count = 0
-        var rest = self[...]
-        while let range = rest.range(of: text) {
-            count += 1
-            rest = rest[range.upperBound...]
-        }
-        return count
+        ranges(of: text).count
     }
 }
 
-extension Substring {
-    func range(of text: String) -> Range<Index>? {
-        guard !text.isEmpty else { return nil }
-        var index = startIndex
-        while index < endIndex {
-            if self[index...].hasPrefix(text) {
-                return index..<self.index(index, offsetBy: text.count)
-            }
-            index = self.index(after: index)
-        }
-        return nil
+func readFile(_ path: String) throws -> String {
+    let descriptor = open(path, O_RDONLY)
+    guard descriptor >= 0 else { throw PseudoTerminal.Failure(description: "cannot open \(path)") }
+    defer { close(descriptor) }
+    var bytes: [UInt8] = []
+    var buffer = [UInt8](repeating: 0, count: 4096)
+    while true {
+        let count = read(descriptor, &buffer, buffer.count)
+        guard count > 0 else { return String(decoding: bytes, as: UTF8.self) }
+        bytes += buffer[..<count]
     }
-}
-
-/// The directory of the running test executable, where SwiftPM also puts
-/// the package's executables (`qdb-cli`).
-func buildProductsDirectory() -> String {
-    var buffer = [CChar](repeating: 0, count: 4096)
-    let count = readlink("/proc/self/exe", &buffer, buffer.count - 1)
-    let path = String(decoding: buffer[..<max(0, count)].map { UInt8(bitPattern: $0) }, as: UTF8.self)
-    var components = path.split(separator: "/", omittingEmptySubsequences: false)
-    // .../debug/qdbPackageTests.xctest
-    components.removeLast()
-    return components.joined(separator: "/")
 }
 
 /// Just enough of a terminal to read what libedit draws: printing, carriage
