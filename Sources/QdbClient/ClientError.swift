@@ -15,6 +15,8 @@ public enum ClientError: Error, Hashable, Sendable, CustomStringConvertible {
     case sessionEnded(String)
     /// The connection closed without the server saying the session ended.
     case connectionLost(address: String)
+    /// `qdb-cli run` could not set up the program, its server or its tracer.
+    case cannotStartProgram(String)
 
     public var description: String {
         switch self {
@@ -34,6 +36,8 @@ public enum ClientError: Error, Hashable, Sendable, CustomStringConvertible {
             "session ended: \(text)"
         case .connectionLost(let address):
             "connection to \(address) lost: the server went away"
+        case .cannotStartProgram(let reason):
+            reason
         }
     }
 }

@@ -5,13 +5,22 @@ import QdbClient
 import Glibc
 #endif
 
-/// `qdb-cli`: attach to a debugging session on a qdb server.
+/// `qdb-cli`: attach to a debugging session on a qdb server, or
+/// `qdb-cli run script.py` to debug a script in one command.
 @main
 struct QdbCLI: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "qdb-cli",
-        abstract: "The qdb terminal client: attach to a debugging session on a qdb server.",
-        version: "0.1.0")
+        abstract: "The qdb terminal client.",
+        version: "0.1.0",
+        subcommands: [Attach.self, Run.self],
+        defaultSubcommand: Attach.self)
+}
+
+/// The original client: attach to a session on a running server.
+struct Attach: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Attach to a debugging session on a qdb server (the default).")
 
     @Option(
         name: [.customShort("w"), .customLong("ws-address")],
@@ -29,16 +38,40 @@ struct QdbCLI: AsyncParsableCommand {
     var authMessage = ""
 
     func run() async throws {
-        let exit: ClientExit
         do {
             let address = try WebSocketAddress(format: wsAddress, uuid: uuid)
-            exit = await TerminalClient.run(ClientOptions(address: address, uuid: uuid, authMessage: authMessage))
-        } catch {
-            exit = .failed(error)
+            try finish(await TerminalClient.run(ClientOptions(address: address, uuid: uuid, authMessage: authMessage)))
+        } catch let error as ClientError {
+            try finish(.failed(error))
         }
-        if let message = exit.message {
-            writeAll("qdb-cli: \(message)\n", to: STDERR_FILENO)
-        }
-        throw ExitCode(exit.status)
     }
+}
+
+/// Debug a script in one command, like `python -m pdb script.py`.
+struct Run: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Debug a Python script: start a private server and qdb-python on it, and attach.")
+
+    @Option(
+        name: [.customShort("u"), .long],
+        help: ArgumentHelp("The session uuid, which names the transcript /tmp/qdb/.UUID.", valueName: "UUID"))
+    var uuid = "qdb"
+
+    @Argument(help: "The script to debug.")
+    var script: String
+
+    @Argument(parsing: .captureForPassthrough, help: "The script's arguments.")
+    var arguments: [String] = []
+
+    func run() async throws {
+        try finish(await ScriptSession.run(script: script, arguments: arguments, uuid: uuid))
+    }
+}
+
+/// Prints the client's one-line error, if any, and exits with its status.
+func finish(_ exit: ClientExit) throws -> Never {
+    if let message = exit.message {
+        writeAll("qdb-cli: \(message)\n", to: STDERR_FILENO)
+    }
+    throw ExitCode(exit.status)
 }
