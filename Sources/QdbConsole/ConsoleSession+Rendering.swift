@@ -35,6 +35,7 @@ extension ConsoleSession {
         case .exception(let exception):
             return renderException(exception)
         case .breakpoints(let breakpoints):
+            repeatedStop = .hide
             return renderBreakpoints(breakpoints)
         case .locals(let locals):
             return ["locals: ["] + locals.members.map { "  > \($0.key): \($0.value.pythonRepr)" } + ["]"]
@@ -52,7 +53,8 @@ extension ConsoleSession {
             listCursor = nil
         }
         self.stack = stack
-        guard stack != shownStack, let frame = stack.selectedFrame else { return [] }
+        defer { repeatedStop = .hide }
+        guard stack != shownStack || repeatedStop == .show, let frame = stack.selectedFrame else { return [] }
         shownStack = stack
         return frameLines(frame, selected: true)
     }

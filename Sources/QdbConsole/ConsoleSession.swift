@@ -19,6 +19,18 @@ public struct ConsoleSession: Sendable {
     var shownStack: Stack?
     var shownWatchlist: [WatchEntry] = []
 
+    /// Whether a stop equal to the one on screen is news.
+    enum RepeatedStop: Sendable {
+        /// After a command that moves the program or the selected frame:
+        /// the stop it leads to is shown even on the same line.
+        case show
+        /// Otherwise, and always in the reply to an attach (which starts
+        /// with `breakpoints`): an equal stop is an echo.
+        case hide
+    }
+
+    var repeatedStop = RepeatedStop.hide
+
     /// Evaluations and listings this session asked for, oldest first. An
     /// eval result that is not ours came from another client and is shown
     /// with its input; a listing is numbered from the line we asked for.
@@ -115,7 +127,7 @@ public struct ConsoleSession: Sendable {
     /// A command after which the program or the selected frame moves: the
     /// stop it leads to is shown even when it looks like the last one.
     private mutating func moving(_ command: Command) -> ConsoleAction {
-        shownStack = nil
+        repeatedStop = .show
         listCursor = nil
         return .send(command)
     }

@@ -28,6 +28,14 @@ func programOutput(_ text: String, stream: String = PrintOutput.standardOutput) 
         ], "a step shows the stop it leads to, even on the same line")
     }
 
+    @Test func hidesTheAttachReplyEvenAfterAStepTypedEarly() {
+        var session = ConsoleSession()
+        let first = Event.stack(sampleStack)
+        #expect(session.show(.watchlist([]), first).count == 2)
+        _ = session.interpret("c")
+        #expect(session.show(.breakpoints([]), .watchlist([]), first) == [], "the reply to start is no new stop")
+    }
+
     @Test func showsAnotherClientsStops() {
         var session = stoppedSession()
         let moved = Stack(index: 0, frames: [StackFrame(file: "/work/app.py", line: 14, function: "<module>", code: "z()")])
