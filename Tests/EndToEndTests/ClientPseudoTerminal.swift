@@ -114,6 +114,23 @@ final class PseudoTerminal {
         }
     }
 
+    /// Does `action` again every `interval` until the screen shows `text`.
+    func retry(
+        until text: String, every interval: Duration = .seconds(1), timeout: Duration = .seconds(10),
+        _ action: () -> Void
+    ) throws {
+        let deadline = ContinuousClock.now + timeout
+        while true {
+            action()
+            do {
+                try waitFor(text, timeout: interval)
+                return
+            } catch where ContinuousClock.now < deadline {
+                continue
+            }
+        }
+    }
+
     /// Waits for the program to exit; returns its exit status.
     func waitForExit(timeout: Duration = .seconds(10)) throws -> Int32 {
         let deadline = ContinuousClock.now + timeout
