@@ -35,7 +35,7 @@ extension ConsoleSession {
         case .exception(let exception):
             return renderException(exception)
         case .breakpoints(let breakpoints):
-            repeatedStop = .hide
+            repeatedStop = .hideAttachReply
             return renderBreakpoints(breakpoints)
         case .locals(let locals):
             return ["locals: ["] + locals.members.map { "  > \($0.key): \($0.value.pythonRepr)" } + ["]"]

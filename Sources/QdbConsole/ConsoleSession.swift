@@ -24,9 +24,11 @@ public struct ConsoleSession: Sendable {
         /// After a command that moves the program or the selected frame:
         /// the stop it leads to is shown even on the same line.
         case show
-        /// Otherwise, and always in the reply to an attach (which starts
-        /// with `breakpoints`): an equal stop is an echo.
+        /// Otherwise an equal stop is an echo.
         case hide
+        /// In the reply to an attach (which starts with `breakpoints`):
+        /// its stop is the one on screen, whatever is typed meanwhile.
+        case hideAttachReply
     }
 
     var repeatedStop = RepeatedStop.hide
@@ -127,7 +129,9 @@ public struct ConsoleSession: Sendable {
     /// A command after which the program or the selected frame moves: the
     /// stop it leads to is shown even when it looks like the last one.
     private mutating func moving(_ command: Command) -> ConsoleAction {
-        repeatedStop = .show
+        if repeatedStop != .hideAttachReply {
+            repeatedStop = .show
+        }
         listCursor = nil
         return .send(command)
     }

@@ -34,6 +34,9 @@ func programOutput(_ text: String, stream: String = PrintOutput.standardOutput) 
         #expect(session.show(.watchlist([]), first).count == 2)
         _ = session.interpret("c")
         #expect(session.show(.breakpoints([]), .watchlist([]), first) == [], "the reply to start is no new stop")
+        #expect(session.show(.breakpoints([]), .watchlist([])) == [])
+        _ = session.interpret("n")
+        #expect(session.show(first) == [], "nor when a step is typed in the middle of it")
     }
 
     @Test func showsAnotherClientsStops() {
