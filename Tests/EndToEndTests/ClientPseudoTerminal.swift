@@ -78,11 +78,17 @@ final class PseudoTerminal {
         return descriptors
     }
 
+    /// A program still running when the test lets go (it failed) gets
+    /// SIGTERM first, so that `qdb-cli run` stops its own child, then
+    /// SIGKILL.
     deinit {
         if exitStatus == nil {
-            kill(pid, SIGKILL)
-            var status: Int32 = 0
-            waitpid(pid, &status, 0)
+            kill(pid, SIGTERM)
+            if (try? waitForExit(timeout: .seconds(3))) == nil {
+                kill(pid, SIGKILL)
+                var status: Int32 = 0
+                waitpid(pid, &status, 0)
+            }
         }
         close(master)
     }
