@@ -1,7 +1,7 @@
 /// What the user does at the prompt.
 public enum TerminalInput: Hashable, Sendable {
     case line(String)
-    /// Ctrl-D on an empty line, the end of piped input, or SIGTERM.
+    /// Ctrl-D on an empty line, the end of piped input, SIGTERM or SIGHUP.
     case endOfInput
     /// Ctrl-C (SIGINT).
     case interrupt

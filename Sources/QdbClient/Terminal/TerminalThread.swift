@@ -69,7 +69,7 @@ final class TerminalThread: Sendable {
 
     /// Blocks the terminal thread until standard input is readable (if
     /// `watchingInput`), Ctrl-C is pressed or the terminal stops. Meanwhile
-    /// posted output goes to `printAbove`, and SIGTERM is delivered as the
+    /// posted output goes to `printAbove`, and SIGTERM or SIGHUP is delivered as the
     /// end of input.
     func waitForInput(watchingInput: Bool, printAbove: ([String]) -> Void) -> Wake {
         while true {

@@ -57,8 +57,9 @@ final class WakeupPipe: Sendable {
     }
 }
 
-/// Turns SIGINT and SIGTERM into wake-ups of the terminal thread while it
-/// runs. A signal handler can capture nothing, so the pipe's descriptor
+/// Turns SIGINT, and SIGTERM and SIGHUP (which end the session as Ctrl-D
+/// does, so that `qdb-cli run` still stops its program), into wake-ups of
+/// the terminal thread while it runs. A signal handler can capture nothing, so the pipe's descriptor
 /// lives in this global.
 enum SignalForwarding {
     private static let descriptor = Atomic<Int32>(-1)
@@ -71,13 +72,15 @@ enum SignalForwarding {
 
     static func start(into pipe: WakeupPipe) {
         descriptor.store(pipe.writeDescriptor, ordering: .relaxed)
-        signal(SIGINT, handler)
-        signal(SIGTERM, handler)
+        for number in [SIGINT, SIGTERM, SIGHUP] {
+            signal(number, handler)
+        }
     }
 
     static func stop() {
-        signal(SIGINT, SIG_DFL)
-        signal(SIGTERM, SIG_DFL)
+        for number in [SIGINT, SIGTERM, SIGHUP] {
+            signal(number, SIG_DFL)
+        }
         descriptor.store(-1, ordering: .relaxed)
     }
 }
