@@ -1,1 +1,77 @@
-print("not yet")
+import ArgumentParser
+import QdbClient
+
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// `qdb-cli`: attach to a debugging session on a qdb server, or
+/// `qdb-cli run script.py` to debug a script in one command.
+@main
+struct QdbCLI: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "qdb-cli",
+        abstract: "The qdb terminal client.",
+        version: "0.1.0",
+        subcommands: [Attach.self, Run.self],
+        defaultSubcommand: Attach.self)
+}
+
+/// The original client: attach to a session on a running server.
+struct Attach: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Attach to a debugging session on a qdb server (the default).")
+
+    @Option(
+        name: [.customShort("w"), .customLong("ws-address")],
+        help: ArgumentHelp("The websocket address format string, containing {uuid}.", valueName: "ADDR-FMT"))
+    var wsAddress = "ws://localhost:8002/{uuid}"
+
+    @Option(
+        name: [.customShort("u"), .long],
+        help: ArgumentHelp("The session uuid that you wish to connect to.", valueName: "UUID"))
+    var uuid = "qdb"
+
+    @Option(
+        name: [.customShort("a"), .customLong("auth-msg")],
+        help: ArgumentHelp("The authentication message to send with the start event.", valueName: "AUTH-MSG"))
+    var authMessage = ""
+
+    func run() async throws {
+        do {
+            let address = try WebSocketAddress(format: wsAddress, uuid: uuid)
+            try finish(await TerminalClient.run(ClientOptions(address: address, uuid: uuid, authMessage: authMessage)))
+        } catch let error as ClientError {
+            try finish(.failed(error))
+        }
+    }
+}
+
+/// Debug a script in one command, like `python -m pdb script.py`.
+struct Run: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Debug a Python script: start a private server and qdb-python on it, and attach.")
+
+    @Option(
+        name: [.customShort("u"), .long],
+        help: ArgumentHelp("The session uuid, which names the transcript /tmp/qdb/.UUID.", valueName: "UUID"))
+    var uuid = "qdb"
+
+    @Argument(help: "The script to debug.")
+    var script: String
+
+    @Argument(parsing: .captureForPassthrough, help: "The script's arguments.")
+    var arguments: [String] = []
+
+    func run() async throws {
+        try finish(await ScriptSession.run(script: script, arguments: arguments, uuid: uuid))
+    }
+}
+
+/// Prints the client's one-line error, if any, and exits with its status.
+func finish(_ exit: ClientExit) throws -> Never {
+    if let message = exit.message {
+        writeAll("qdb-cli: \(message)\n", to: STDERR_FILENO)
+    }
+    throw ExitCode(exit.status)
+}

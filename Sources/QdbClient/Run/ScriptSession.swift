@@ -1,0 +1,62 @@
+#if canImport(Glibc)
+import Glibc
+#endif
+import Logging
+import QdbServer
+
+/// `qdb-cli run script.py [args]`, the one-command way to debug, like
+/// `python -m pdb script.py`: a private server inside this process on free
+/// loopback ports, `qdb-python -m qdb` running the script against it, and
+/// the REPL attached; the program is stopped when the REPL ends.
+public enum ScriptSession {
+    /// How long the client waits for the program's tracer to connect: a
+    /// program that cannot start must not leave the user waiting forever.
+    static let attachTimeout: Duration = .seconds(30)
+
+    public static func run(script: String, arguments: [String], uuid: String) async -> ClientExit {
+        guard access(script, R_OK) == 0 else {
+            return .failed(.cannotStartProgram("cannot open \(script): \(String(cString: strerror(errno)))"))
+        }
+        let token: String
+        let python: String
+        let server: QdbServer
+        do throws(ClientError) {
+            token = try AuthToken.random()
+            python = try ExecutableLocator.path(of: "qdb-python")
+            server = try await startServer(token: token)
+        } catch {
+            return .failed(error)
+        }
+        let exit: ClientExit
+        do {
+            let program = try ChildProgram(
+                executable: python,
+                arguments: ["-m", "qdb", "--host", "127.0.0.1", "--port", String(server.tracerPort),
+                            "--uuid", uuid, "--auth", token, script] + arguments)
+            let address = WebSocketAddress(host: "127.0.0.1", port: server.clientPort, path: "/" + uuid)
+            exit = await TerminalClient.run(ClientOptions(address: address, uuid: uuid, authMessage: token))
+            await program.stop()
+        } catch {
+            exit = .failed(error)
+        }
+        await server.shutdown()
+        return exit
+    }
+
+    private static func startServer(token: String) async throws(ClientError) -> QdbServer {
+        var configuration = ServerConfiguration()
+        configuration.tracerPort = 0
+        configuration.clientPort = 0
+        configuration.tracerAuthToken = token
+        configuration.clientAuthToken = token
+        configuration.attachTimeout = attachTimeout
+        // The server's log would land in the middle of the session.
+        var logger = Logger(label: "qdb.server")
+        logger.logLevel = .critical
+        do {
+            return try await QdbServer.start(configuration, logger: logger)
+        } catch {
+            throw .cannotStartProgram("cannot start the debugging server: \(error)")
+        }
+    }
+}

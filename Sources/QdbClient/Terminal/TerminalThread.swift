@@ -1,0 +1,104 @@
+#if canImport(Glibc)
+import Glibc
+#endif
+import NIOPosix
+import Synchronization
+
+/// Owns standard input and output on a thread of its own. libedit is not
+/// thread-safe, so everything that touches the terminal happens there: the
+/// line reader waits in `waitForInput` for the user's keys, and output
+/// posted by other threads is printed above the line being typed meanwhile.
+final class TerminalThread: Sendable {
+    private struct Inbox {
+        var lines: [String] = []
+        var isStopping = false
+    }
+
+    /// Why `waitForInput` returned.
+    enum Wake {
+        case inputReady
+        /// Ctrl-C: the reader drops the line being typed and delivers
+        /// `.interrupt`.
+        case interrupted
+        case stopping
+    }
+
+    private let inbox = Mutex(Inbox())
+    private let wakeup = WakeupPipe()
+    private let thread = NIOThreadPool(numberOfThreads: 1)
+    private let deliverInput: @Sendable (TerminalInput) -> Void
+
+    /// `deliver` receives what the user does, on the terminal thread.
+    init(deliver: @escaping @Sendable (TerminalInput) -> Void) {
+        deliverInput = deliver
+    }
+
+    /// Starts the thread, reading with the reader `makeReader` returns.
+    func start(makeReader: @escaping @Sendable () -> any LineReader) {
+        thread.start()
+        thread.submit { [self] _ in
+            SignalForwarding.start(into: wakeup)
+            defer { SignalForwarding.stop() }
+            var reader = makeReader()
+            reader.run(on: self)
+        }
+    }
+
+    /// Shows lines above the prompt; from any thread.
+    func show(_ lines: [String]) {
+        guard !lines.isEmpty else { return }
+        inbox.withLock { $0.lines += lines }
+        wakeup.wake(.inbox)
+    }
+
+    /// Shows what is still queued, restores the terminal and ends the
+    /// thread.
+    func stop() async {
+        inbox.withLock { $0.isStopping = true }
+        wakeup.wake(.inbox)
+        try? await thread.shutdownGracefully()
+    }
+
+    var isStopping: Bool {
+        inbox.withLock { $0.isStopping }
+    }
+
+    func deliver(_ input: TerminalInput) {
+        deliverInput(input)
+    }
+
+    /// Blocks the terminal thread until standard input is readable (if
+    /// `watchingInput`), Ctrl-C is pressed or the terminal stops. Meanwhile
+    /// posted output goes to `printAbove`, and SIGTERM or SIGHUP is delivered as the
+    /// end of input.
+    func waitForInput(watchingInput: Bool, printAbove: ([String]) -> Void) -> Wake {
+        while true {
+            var descriptors = [
+                pollfd(fd: wakeup.readDescriptor, events: Int16(POLLIN), revents: 0),
+                pollfd(fd: STDIN_FILENO, events: watchingInput ? Int16(POLLIN) : 0, revents: 0),
+            ]
+            if poll(&descriptors, nfds_t(descriptors.count), -1) < 0 {
+                guard errno == EINTR else { return .stopping }
+                continue
+            }
+            var isInterrupted = false
+            for reason in wakeup.drain() {
+                switch reason {
+                case .inbox: break
+                case .interrupt: isInterrupted = true
+                case .terminate: deliver(.endOfInput)
+                }
+            }
+            let (lines, isStopping) = inbox.withLock { inbox in
+                defer { inbox.lines = [] }
+                return (inbox.lines, inbox.isStopping)
+            }
+            if !lines.isEmpty {
+                printAbove(lines)
+            }
+            if isStopping { return .stopping }
+            if isInterrupted { return .interrupted }
+            if watchingInput && descriptors[1].revents != 0 { return .inputReady }
+        }
+    }
+}

@@ -1,0 +1,99 @@
+#if canImport(Glibc)
+import Glibc
+#endif
+import QdbConsole
+import QdbProtocol
+
+/// What `qdb-cli` needs to attach to a session.
+public struct ClientOptions: Sendable {
+    public var address: WebSocketAddress
+    public var uuid: String
+    public var authMessage: String
+    public var transcriptDirectory = TranscriptFile.defaultDirectory
+    /// `~/.qdb_history` by default; nil keeps no history.
+    public var historyPath: String? = getenv("HOME").map { String(cString: $0) + "/.qdb_history" }
+
+    public init(address: WebSocketAddress, uuid: String, authMessage: String) {
+        self.address = address
+        self.uuid = uuid
+        self.authMessage = authMessage
+    }
+}
+
+/// `qdb-cli` at work: connects, attaches with `start`, then runs one loop
+/// that owns the session state, fed by the terminal thread (typed lines)
+/// and the connection (the server's messages).
+public enum TerminalClient {
+    public static func run(_ options: ClientOptions) async -> ClientExit {
+        let connection: ServerConnection
+        do {
+            connection = try await ServerConnection.connect(to: options.address)
+        } catch {
+            return .failed(error)
+        }
+        connection.send(Command.start(.string(options.authMessage)).message)
+
+        let transcript = TranscriptFile(uuid: options.uuid, directory: options.transcriptDirectory)
+        let transcriptNote = transcript.map { " (transcript: \($0.path))" } ?? ""
+        StandardOutput.write(lines: ["qdb connected to \(options.address)\(transcriptNote)"])
+        transcript?.append(["Tracing \(options.address)"])
+
+        let (inputs, continuation) = AsyncStream.makeStream(of: ClientStateMachine.Input.self)
+        let terminal = TerminalThread { input in
+            switch input {
+            case .line(let line): continuation.yield(.line(line))
+            case .endOfInput: continuation.yield(.endOfInput)
+            case .interrupt: continuation.yield(.interrupt)
+            }
+        }
+        let historyPath = options.historyPath
+        let isInteractive = isatty(STDIN_FILENO) == 1
+        terminal.start {
+            isInteractive
+                ? LineEditor(prompt: ConsoleSession.prompt, historyPath: historyPath) as any LineReader
+                : PlainLineReader()
+        }
+        let forwarding = Task {
+            for await event in connection.events {
+                continuation.yield(.connection(event))
+            }
+        }
+
+        let usesColor = Self.usesColor
+        var machine = ClientStateMachine(address: options.address.description)
+        var exit = ClientExit.sessionOver
+        session: for await input in inputs {
+            if case .line(let line) = input {
+                transcript?.append([ConsoleSession.prompt + line])
+            }
+            for output in machine.handle(input) {
+                switch output {
+                case .show(let lines):
+                    terminal.show(lines.map { $0.text(colored: usesColor) })
+                    transcript?.append(lines.map(\.plainText))
+                case .send(let message):
+                    connection.send(message)
+                case .startQuitDeadline:
+                    Task {
+                        try? await Task.sleep(for: ClientStateMachine.quitDeadline)
+                        continuation.yield(.quitDeadlinePassed)
+                    }
+                case .finish(let ending):
+                    exit = ending
+                    break session
+                }
+            }
+        }
+        await terminal.stop()
+        connection.close()
+        forwarding.cancel()
+        return exit
+    }
+
+    /// Colours only on a terminal, and never when `NO_COLOR` is set to
+    /// anything (https://no-color.org).
+    static var usesColor: Bool {
+        let noColor = getenv("NO_COLOR").map { String(cString: $0) } ?? ""
+        return isatty(STDOUT_FILENO) == 1 && noColor.isEmpty
+    }
+}

@@ -1,0 +1,73 @@
+#if canImport(Glibc)
+import Glibc
+#endif
+import QdbTestSupport
+import Testing
+
+/// `qdb-cli run script.py`: the real client, an in-process server and the
+/// real tracer (`qdb-python`) on the scripts in ClientFixtures.
+@Suite(.serialized) struct ClientRunTests {
+    static let fixtures = Executables.packageRoot + "/Tests/EndToEndTests/ClientFixtures"
+
+    func launch(_ script: String, uuid: String) throws -> PseudoTerminal {
+        var template = Array("/tmp/qdb-cli-run-XXXXXX".utf8CString)
+        let home = String(cString: mkdtemp(&template))
+        return try PseudoTerminal(
+            executable: try Executables.path(of: "qdb-cli"),
+            arguments: ["run", "-u", uuid, Self.fixtures + "/" + script],
+            environment: ["HOME": home, "TERM": "xterm", "PATH": "/usr/bin:/bin"])
+    }
+
+    @Test func stepsThroughTheExampleAndQuitsHard() throws {
+        let uuid = "run-\(getpid())-\(UInt32.random(in: 0...UInt32.max))"
+        defer { unlink("/tmp/qdb/.\(uuid)") }
+        let terminal = try launch("qdb_test.py", uuid: uuid)
+        let file = Self.fixtures + "/qdb_test.py"
+        try terminal.waitFor("> \(file):1 in <module>\n")
+        for (command, line) in [("n", 4), ("n", 9), ("n", 22), ("s", 23)] {
+            terminal.type(command + "\r")
+            try terminal.waitFor("> \(file):\(line) in <module>\n")
+        }
+        terminal.type("n\r")
+        try terminal.waitFor("> \(file):16 in main\n-> mutable_object = {}\n(qdb) ")
+        terminal.type("w mutable_object\r")
+        try terminal.waitFor("  > *** error: mutable_object: NameError: name 'mutable_object' is not defined\n")
+        terminal.type("n\r")
+        try terminal.waitFor("  > mutable_object: {}\n]\n> \(file):17 in main\n")
+        terminal.type("1 + 1\r")
+        try terminal.waitFor("(qdb) 1 + 1\n2\n")
+        terminal.type("b 19\r")
+        terminal.type("c\r")
+        try terminal.waitFor("Hello world!\n")
+        try terminal.waitFor("> \(file):19 in main\n-> print(mutable_object)\n(qdb) ")
+        terminal.type("q hard\r")
+        #expect(try terminal.waitForExit() == 0)
+        let screen = try terminal.waitFor("Disabled, goodbye.\n")
+        #expect(!screen.contains("\n{}\n"), "quitting hard stops the program before it prints")
+        let transcript = try readFile("/tmp/qdb/.\(uuid)")
+        #expect(transcript.contains("(qdb) b 19") && transcript.contains("-> print(mutable_object)"))
+    }
+
+    @Test func pausesALoopingProgramAndQuitsSoft() throws {
+        let uuid = "run-\(getpid())-\(UInt32.random(in: 0...UInt32.max))"
+        defer { unlink("/tmp/qdb/.\(uuid)") }
+        let terminal = try launch("loop.py", uuid: uuid)
+        let file = Self.fixtures + "/loop.py"
+        try terminal.waitFor("-> import time\n(qdb) ")
+        // A breakpoint keeps tracing on, so that the pause stops in Python.
+        terminal.type("tbreak \(file):7\r")
+        terminal.type("c\r")
+        try terminal.waitFor("(qdb) c\n(qdb) ")
+        // A pause that reaches the tracer before the program runs again is
+        // a no-op, so press Ctrl-C until the program stops.
+        try terminal.retry(until: "^C\n> \(file):") {
+            terminal.type("\u{03}")
+        }
+        terminal.type("running = False\r")
+        terminal.type("c\r")
+        try terminal.waitFor("> \(file):7 in <module>\n-> print('stopped after', count > 0)\n")
+        terminal.type("\u{04}")
+        #expect(try terminal.waitForExit() == 0)
+        try terminal.waitFor("Disabled, goodbye.\n")
+    }
+}

@@ -1,0 +1,64 @@
+import QdbProtocol
+import Testing
+@testable import QdbConsole
+
+@Suite struct BreakpointSyntaxTests {
+    @Test(arguments: [
+        ("b x.py:3", ["file": "x.py", "line": 3]),
+        ("break /abs/dir/x.py:12", ["file": "/abs/dir/x.py", "line": 12]),
+        ("b 9", ["file": "/work/app.py", "line": 9]),
+        ("b x.py:3, n > 1", ["file": "x.py", "line": 3, "cond": "n > 1"]),
+        ("b 4 ,  f(a, b) == 2 ", ["file": "/work/app.py", "line": 4, "cond": "f(a, b) == 2"]),
+        ("b x.py:3,", ["file": "x.py", "line": 3]),
+        ("b outer", ["func": "outer"]),
+        ("b mod.helper, x", ["func": "mod.helper", "cond": "x"]),
+        ("b {'file': 'x.py', 'line': 3}", ["file": "x.py", "line": 3]),
+        (#"b {"line": 3, 'cond': 'a == "b"', 'func': None}"#, ["line": 3, "cond": #"a == "b""#, "func": nil]),
+    ] as [(String, JSONValue)])
+    func setsBreakpoints(line: String, payload: JSONValue) {
+        #expect(interpret(line) == .send(.setBreak(payload)))
+    }
+
+    @Test func setsTemporaryBreakpoints() {
+        #expect(interpret("tbreak x.py:3") == .send(.setBreak(["file": "x.py", "line": 3, "temp": true])))
+        #expect(interpret("tbreak {'file': 'x.py', 'line': 3}")
+            == .send(.setBreak(["file": "x.py", "line": 3, "temp": true])))
+        #expect(interpret("tbreak {'line': 3, 'temp': False}") == .send(.setBreak(["line": 3, "temp": false])),
+                "an explicit temp is kept")
+    }
+
+    @Test func clearsBreakpoints() {
+        #expect(interpret("cl x.py:3") == .send(.clearBreak(["file": "x.py", "line": 3])))
+        #expect(interpret("clear 7") == .send(.clearBreak(["file": "/work/app.py", "line": 7])))
+        #expect(interpret("cl {'file': 'x.py', 'line': 3}") == .send(.clearBreak(["file": "x.py", "line": 3])))
+    }
+
+    @Test func leavesTheFileToTheTracerBeforeTheFirstStop() {
+        #expect(interpret("b 3", in: ConsoleSession()) == .send(.setBreak(["line": 3])))
+    }
+
+    @Test func usesTheSelectedFrameForALineAlone() {
+        var session = ConsoleSession()
+        _ = session.render(.stack(Stack(index: 0, frames: [
+            StackFrame(file: "/work/main.py", line: 1, function: "<module>", code: "run()"),
+            StackFrame(file: "/work/lib.py", line: 5, function: "run", code: "pass"),
+        ])))
+        #expect(session.interpret("b 8") == .send(.setBreak(["file": "/work/main.py", "line": 8])))
+    }
+
+    @Test(arguments: [
+        ("b x.py:abc", "b(reak)", "cannot read breakpoint 'x.py:abc': use FILE:LINE, LINE or FUNCTION"),
+        ("b x.py:0", "b(reak)", "cannot read breakpoint 'x.py:0': use FILE:LINE, LINE or FUNCTION"),
+        ("b -3", "b(reak)", "cannot read breakpoint '-3': use FILE:LINE, LINE or FUNCTION"),
+        ("b :3", "b(reak)", "cannot read breakpoint ':3': use FILE:LINE, LINE or FUNCTION"),
+        ("b x.py", "b(reak)", "missing line number: use x.py:LINE"),
+        ("b 2bad", "b(reak)", "cannot read breakpoint '2bad': use FILE:LINE, LINE or FUNCTION"),
+        ("b {'file': 'x.py'", "b(reak)", "invalid breakpoint dict: expected '}' (column 16)"),
+        ("b {'line': 3} {}", "b(reak)", "invalid breakpoint dict: unexpected text after the literal (column 13)"),
+        ("tbreak {1: 2}", "tbreak", "invalid breakpoint dict: dict keys must be strings (column 2)"),
+        ("cl oops!", "cl(ear)", "cannot read breakpoint 'oops!': use FILE:LINE, LINE or FUNCTION"),
+    ])
+    func rejectsMalformedBreakpoints(line: String, usage: String, message: String) {
+        #expect(interpret(line) == .error(.error(usage, message)))
+    }
+}

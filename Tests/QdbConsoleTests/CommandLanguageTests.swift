@@ -1,0 +1,154 @@
+import QdbProtocol
+import Testing
+@testable import QdbConsole
+
+/// A session stopped in `outer` (line 7) of /work/app.py, called from line 13.
+func stoppedSession() -> ConsoleSession {
+    var session = ConsoleSession()
+    _ = session.render(.stack(sampleStack))
+    return session
+}
+
+let sampleStack = Stack(index: 1, frames: [
+    StackFrame(file: "/work/app.py", line: 13, function: "<module>", code: "y = outer(x)"),
+    StackFrame(file: "/work/app.py", line: 7, function: "outer", code: "    doubled = n * 2"),
+])
+
+func interpret(_ line: String, in session: ConsoleSession = stoppedSession()) -> ConsoleAction {
+    var session = session
+    return session.interpret(line)
+}
+
+@Suite struct CommandLanguageTests {
+    @Test(arguments: [
+        ("s", Command.step), ("step", .step), ("n", .next), ("next", .next), ("r", .return), ("return", .return),
+        ("unt", .until), ("until", .until), ("c", .continue), ("cont", .continue), ("continue", .continue),
+        ("u", .up), ("up", .up), ("d", .down), ("down", .down), ("locals", .locals), ("pause", .pause),
+        ("  n  ", .next),
+    ])
+    func mapsCommandsWithoutArguments(line: String, command: Command) {
+        #expect(interpret(line) == .send(command))
+    }
+
+    @Test func mapsWatchCommands() {
+        #expect(interpret("w x + 1") == .send(.setWatch(["x + 1"])))
+        #expect(interpret("watch len(items)") == .send(.setWatch(["len(items)"])))
+        #expect(interpret("unw x + 1") == .send(.clearWatch(["x + 1"])))
+        #expect(interpret("unwatch x") == .send(.clearWatch(["x"])))
+    }
+
+    @Test func evaluatesAnythingElseInTheProgram() {
+        #expect(interpret("x * 10") == .send(.eval("x * 10")))
+        #expect(interpret("print('hi')") == .send(.eval("print('hi')")))
+        #expect(interpret("locals()") == .send(.eval("locals()")))
+        #expect(interpret("p items[0]") == .send(.eval("items[0]")))
+        #expect(interpret("pp {'a': 1}") == .send(.pprint("{'a': 1}")))
+        #expect(interpret("!n = 3") == .send(.eval("n = 3")))
+        #expect(interpret("! c") == .send(.eval("c")))
+    }
+
+    /// A command name followed by an operator is Python, not the command.
+    @Test(arguments: ["n * 2", "c = 3", "s in names", "w = 5", "l += [1]", "b == 2 or a", "q := 1", "where x"])
+    func readsCommandNamesUsedAsVariablesAsPython(line: String) {
+        if line == "b == 2 or a" {
+            // `==` is not an assignment: this is a (bad) breakpoint.
+            #expect(interpret(line) == .error(.error("b(reak)", "cannot read breakpoint '== 2 or a': use FILE:LINE, LINE or FUNCTION")))
+        } else {
+            #expect(interpret(line) == .send(.eval(.string(line))))
+        }
+    }
+
+    @Test(arguments: [
+        ("w", "w(atch)"), ("unw", "unw(atch)"), ("b", "b(reak)"), ("tbreak", "tbreak"), ("cl", "cl(ear)"),
+        ("p", "p"), ("pp  ", "pp"), ("!", "!"),
+    ])
+    func reportsAMissingArgument(line: String, usage: String) {
+        #expect(interpret(line) == .error(.error(usage, "missing argument(s)")))
+    }
+
+    @Test func quits() {
+        #expect(interpret("q") == .quit(.soft))
+        #expect(interpret("quit soft") == .quit(.soft))
+        #expect(interpret("q hard") == .quit(.hard))
+        #expect(interpret("q now") == .error(.error("disable", "argument must be 'soft' or 'hard'")))
+        var session = ConsoleSession()
+        #expect(session.interpretEndOfInput() == .quit(.soft))
+        #expect(QuitMode.hard.command == .disable("hard"))
+    }
+
+    @Test func repeatsTheLastMovingCommandOnAnEmptyLine() {
+        var session = stoppedSession()
+        #expect(session.interpret("") == ConsoleAction.none)
+        #expect(session.interpret("n") == .send(.next))
+        #expect(session.interpret("") == .send(.next))
+        #expect(session.interpret("   ") == .send(.next))
+        #expect(session.interpret("x = 1") == .send(.eval("x = 1")))
+        #expect(session.interpret("") == ConsoleAction.none, "evaluations are never repeated")
+        #expect(session.interpret("u") == .send(.up))
+        #expect(session.interpret("help") != .none)
+        #expect(session.interpret("") == ConsoleAction.none)
+    }
+
+    @Test func showsTheStackForWhere() {
+        let expected: [ConsoleLine] = [
+            "  /work/app.py:13 in <module>", "-> y = outer(x)",
+            "> /work/app.py:7 in outer", "-> doubled = n * 2",
+        ]
+        for line in ["where", "bt"] {
+            guard case .show(let lines) = interpret(line) else {
+                Issue.record("no stack shown")
+                return
+            }
+            #expect(lines.map(\.plainText) == expected.map(\.plainText))
+        }
+        #expect(interpret("where", in: ConsoleSession()) == .error(.error("where", "no stack yet")))
+    }
+}
+
+@Suite struct HelpTests {
+    @Test func listsEveryCommand() throws {
+        guard case .show(let lines) = interpret("help") else {
+            Issue.record("no help")
+            return
+        }
+        let text = lines.map(\.plainText).joined(separator: "\n")
+        for usage in ["s(tep)", "n(ext)", "r(eturn)", "unt(il)", "c(ontinue)", "w(atch)", "unw(atch)", "b(reak)",
+                      "tbreak", "cl(ear)", "l(ist)", "u(p)", "d(own)", "locals", "pause", "q(uit)", "where", "p",
+                      "pp", "!STMT", "help"] {
+            #expect(text.contains(usage), "\(usage) missing from help")
+        }
+        #expect(interpret("?") == interpret("help"))
+        #expect(interpret("h") == interpret("help"))
+    }
+
+    @Test func showsTheOriginalTexts() {
+        #expect(interpret("help s") == .show(["s(tep)", "Execute the next line, function call, or return."]))
+        #expect(interpret("n?") == .show(["n(ext)", "Execute up to the next line in the current frame."]))
+        #expect(interpret("help continue") == .show([
+            "c(ontinue)", "Continue execution until the next breakpoint is hit. If there are",
+            "no more breakpoints, stop tracing.",
+        ]))
+        #expect(interpret("q?") == .show([
+            "q(uit) [MODE]", "Stops the debugging session with the given mode, defaulting to", "'soft'.",
+        ]))
+        #expect(interpret("unw?") == interpret("help unwatch"))
+    }
+
+    @Test func everyCommandHasHelp() {
+        for command in ConsoleCommand.allCases {
+            for name in command.names {
+                guard case .show(let lines) = interpret(name + "?") else {
+                    Issue.record("no help for \(name)")
+                    continue
+                }
+                #expect(lines.count >= 2)
+                #expect(lines.first?.plainText.hasPrefix(command.usage) == true)
+            }
+        }
+    }
+
+    @Test func rejectsUnknownTopics() {
+        #expect(interpret("help frobnicate") == .error(.error("help", "no command named 'frobnicate'")))
+        #expect(interpret("xyz?") == .error(.error("help", "no command named 'xyz'")))
+    }
+}
