@@ -14,8 +14,16 @@ let staticPython: [LinkerSetting] = [
     ])
 ]
 
-// Test executables embed the interpreter through the shared library.
-let sharedPython: [LinkerSetting] = [.unsafeFlags(["/usr/lib/python3.11/config-3.11-x86_64-linux-gnu/libpython3.11-pic.a", "-lexpat", "-lz", "-lm", "-ldl", "-lutil", "-lpthread"])]
+// The test executable embeds the position-independent static libpython: unlike
+// the shared library it carries symbols, so a crash in a test has a readable
+// backtrace.
+let testPython: [LinkerSetting] = [
+    .unsafeFlags([
+        "-Xlinker", "--export-dynamic",
+        "/usr/lib/python3.11/config-3.11-x86_64-linux-gnu/libpython3.11-pic.a",
+        "-lexpat", "-lz", "-lm", "-ldl", "-lutil", "-lpthread",
+    ])
+]
 
 let nio: [Target.Dependency] = [
     .product(name: "NIOCore", package: "swift-nio"),
@@ -54,7 +62,7 @@ let package = Package(
 
         .target(name: "QdbServer", dependencies: ["QdbProtocol", logging] + nio),
         .target(name: "QdbTracer", dependencies: ["QdbProtocol", "QdbConsole", "CPython"]),
-        .target(name: "QdbClient", dependencies: ["QdbProtocol", "QdbConsole", "QdbServer", "CLibedit"] + nio),
+        .target(name: "QdbClient", dependencies: ["QdbProtocol", "QdbConsole", "QdbServer", "CLibedit", logging] + nio),
 
         .executableTarget(name: "qdb-server", dependencies: ["QdbServer", argumentParser, logging]),
         .executableTarget(name: "qdb-python", dependencies: ["QdbTracer"], linkerSettings: staticPython),
@@ -68,8 +76,10 @@ let package = Package(
         .testTarget(name: "QdbServerTests", dependencies: ["QdbServer", "QdbTestSupport"] + nio),
         .testTarget(
             name: "QdbTracerTests", dependencies: ["QdbTracer", "CPython", "QdbTestSupport"],
-            linkerSettings: sharedPython),
+            linkerSettings: testPython),
         .testTarget(name: "QdbClientTests", dependencies: ["QdbClient", "QdbTestSupport"]),
-        .testTarget(name: "EndToEndTests", dependencies: ["QdbProtocol", "QdbTestSupport"]),
+        .testTarget(
+            name: "EndToEndTests", dependencies: ["QdbProtocol", "QdbTestSupport"],
+            exclude: ["Fixtures", "ClientFixtures"]),
     ]
 )

@@ -64,7 +64,7 @@ private struct Reader {
             switch word {
             case "True": return true
             case "False": return false
-            case "None": return nil
+            case "None": return .null
             case "r", "R", "u", "U":
                 guard current == "'" || current == "\"" else { break }
                 return .string(try string(raw: word == "r" || word == "R"))

@@ -25,7 +25,7 @@ import Testing
 
         terminal.type("x * 10\r")
         try tracer.expectMessage(Message("eval", "x * 10"))
-        try tracer.send(Message("print", ["input": "x * 10", "exc": nil, "output": "10"]))
+        try tracer.send(Message("print", ["input": "x * 10", "exc": .null, "output": "10"]))
         try tracer.send(Message("watchlist", []))
         try terminal.waitFor("(qdb) x * 10\n10\n")
 
@@ -37,7 +37,7 @@ import Testing
         try terminal.waitFor("working\n(qdb) w x +")
         terminal.type(" 1\r")
         try tracer.expectMessage(Message("set_watch", ["x + 1"]))
-        try tracer.send(Message("watchlist", [["expr": "x + 1", "exc": nil, "value": 2]]))
+        try tracer.send(Message("watchlist", [["expr": "x + 1", "exc": .null, "value": 2]]))
         try terminal.waitFor("watchlist: [\n  > x + 1: 2\n]\n")
 
         terminal.type("b 9, y > 1\r")
@@ -79,7 +79,7 @@ import Testing
         let other = try WebSocketTestClient(port: session.server.clientPort, path: session.clientPath)
         try other.send(Message("start", ""))
         try tracer.expectMessage(Message("start", ""))
-        try tracer.send(Message("breakpoints", [["file": "/work/app.py", "line": 5, "temp": nil, "cond": nil, "func": nil]]))
+        try tracer.send(Message("breakpoints", [["file": "/work/app.py", "line": 5, "temp": .null, "cond": .null, "func": .null]]))
         try tracer.sendStop(at: ClientSession.frame(line: 1, code: "x = 1"))
         for event in ["breakpoints", "watchlist", "stack"] {
             #expect(try other.receiveMessage().name == event)
@@ -105,7 +105,7 @@ import Testing
         // ...and the reverse.
         try other.send(Message("eval", "2 ** 8"))
         try tracer.expectMessage(Message("eval", "2 ** 8"))
-        try tracer.send(Message("print", ["input": "2 ** 8", "exc": nil, "output": "256"]))
+        try tracer.send(Message("print", ["input": "2 ** 8", "exc": .null, "output": "256"]))
         try terminal.waitFor(">>> 2 ** 8\n256\n")
         try other.send(Message("step"))
         try tracer.expectMessage(Message("step"))

@@ -5,7 +5,7 @@ import Testing
 
 private let address = "ws://localhost:8002/qdb"
 
-private func message(_ event: String, _ payload: JSONValue = nil) -> ClientStateMachine.Input {
+private func message(_ event: String, _ payload: JSONValue = .null) -> ClientStateMachine.Input {
     .connection(.message(Message(event, payload)))
 }
 

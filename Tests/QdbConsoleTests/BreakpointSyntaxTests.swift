@@ -13,7 +13,7 @@ import Testing
         ("b outer", ["func": "outer"]),
         ("b mod.helper, x", ["func": "mod.helper", "cond": "x"]),
         ("b {'file': 'x.py', 'line': 3}", ["file": "x.py", "line": 3]),
-        (#"b {"line": 3, 'cond': 'a == "b"', 'func': None}"#, ["line": 3, "cond": #"a == "b""#, "func": nil]),
+        (#"b {"line": 3, 'cond': 'a == "b"', 'func': None}"#, ["line": 3, "cond": #"a == "b""#, "func": .null]),
     ] as [(String, JSONValue)])
     func setsBreakpoints(line: String, payload: JSONValue) {
         #expect(interpret(line) == .send(.setBreak(payload)))

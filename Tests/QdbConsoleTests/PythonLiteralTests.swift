@@ -5,13 +5,13 @@ import Testing
 @Suite struct PythonLiteralTests {
     @Test func readsTheOriginalBreakpointDict() throws {
         let value = try PythonLiteral.parse(#"{'file': "x.py", 'line': 3, 'temp': True, 'cond': None}"#)
-        #expect(value == ["file": "x.py", "line": 3, "temp": true, "cond": nil])
+        #expect(value == ["file": "x.py", "line": 3, "temp": true, "cond": .null])
         #expect(value.objectValue?.keys == ["file", "line", "temp", "cond"])
     }
 
     @Test(arguments: [
         ("1", JSONValue(1)), ("-12", -12), ("+7", 7), ("1_000", 1000), ("2.5", 2.5), ("1e3", 1000.0),
-        ("False", false), ("None", nil), ("[1, 'a']", [1, "a"]), ("(1, 2,)", [1, 2]), ("{}", [:]),
+        ("False", false), ("None", .null), ("[1, 'a']", [1, "a"]), ("(1, 2,)", [1, 2]), ("{}", [:]),
         ("{'a': {'b': [True]},}", ["a": ["b": [true]]]),
     ] as [(String, JSONValue)])
     func readsScalarsAndContainers(text: String, expected: JSONValue) throws {
@@ -62,9 +62,9 @@ import Testing
 
 @Suite struct PythonReprTests {
     @Test(arguments: [
-        (JSONValue(nil), "None"), (true, "True"), (3, "3"), (1.5, "1.5"), ("s", "'s'"), ("it's", #""it's""#),
+        (JSONValue.null, "None"), (true, "True"), (3, "3"), (1.5, "1.5"), ("s", "'s'"), ("it's", #""it's""#),
         (#"both ' and ""#, #"'both \' and "'"#), ("a\nb\u{1}", #"'a\nb\x01'"#),
-        ([1, nil, ["k": "v"]], "[1, None, {'k': 'v'}]"),
+        ([1, .null, ["k": "v"]], "[1, None, {'k': 'v'}]"),
     ] as [(JSONValue, String)])
     func showsJSONAsPythonWould(value: JSONValue, expected: String) {
         #expect(value.pythonRepr == expected)

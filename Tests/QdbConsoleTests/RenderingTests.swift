@@ -67,7 +67,7 @@ func programOutput(_ text: String, stream: String = PrintOutput.standardOutput) 
     @Test func showsTheEndOfTheSession() {
         var session = stoppedSession()
         #expect(session.show(.disabled) == [])
-        #expect(session.show(.disable(nil)) == ["Disabled, goodbye."])
+        #expect(session.show(.disable(.null)) == ["Disabled, goodbye."])
     }
 
     @Test func showsUnexpectedMessagesAsErrors() {
@@ -199,7 +199,7 @@ func programOutput(_ text: String, stream: String = PrintOutput.standardOutput) 
 
     @Test func showsLocals() {
         var session = stoppedSession()
-        #expect(session.show(.locals(JSONObject([("a", 2), ("s", "x"), ("__return__", nil)]))) == [
+        #expect(session.show(.locals(JSONObject([("a", 2), ("s", "x"), ("__return__", .null)]))) == [
             "locals: [", "  > a: 2", "  > s: 'x'", "  > __return__: None", "]",
         ])
     }

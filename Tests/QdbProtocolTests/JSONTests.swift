@@ -4,7 +4,7 @@ import Testing
 @Suite struct JSONParsingTests {
     @Test func parsesEveryKindOfValue() throws {
         let value = try JSONParser.parse(#" {"a": [1, -2.5e3, true, false, null], "b": "x\ny\u00e9\ud83d\ude00"} "#)
-        #expect(value["a"] == [1, -2500.0, true, false, nil])
+        #expect(value["a"] == [1, -2500.0, true, false, .null])
         #expect(value["b"] == "x\nyé😀")
     }
 

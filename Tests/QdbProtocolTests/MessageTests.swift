@@ -69,7 +69,7 @@ import Testing
         let print = Message("print", ["input": "<stdout>", "exc": false, "output": "hi"])
         #expect(Event(print) == .print(.programOutput(stream: "<stdout>", "hi")))
 
-        let breakpoints = Message("breakpoints", [["file": "/a.py", "line": 4, "temp": nil, "cond": "i == 2", "func": nil]])
+        let breakpoints = Message("breakpoints", [["file": "/a.py", "line": 4, "temp": .null, "cond": "i == 2", "func": .null]])
         #expect(Event(breakpoints) == .breakpoints([BreakpointInfo(file: "/a.py", line: 4, condition: "i == 2")]))
         #expect(Event(breakpoints).message == breakpoints)
     }

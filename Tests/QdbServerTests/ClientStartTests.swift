@@ -29,7 +29,7 @@ import Testing
         var harness = StoreHarness { $0.clientAuthToken = "" }
         harness.attachTracer(tracer1)
         harness.handle(.clientConnected(client1, uuid: "u1"))
-        #expect(harness.clientSends(client1, Message("start")).effects == [.send(Message("start", nil), to: tracer1)])
+        #expect(harness.clientSends(client1, Message("start")).effects == [.send(Message("start", .null), to: tracer1)])
     }
 
     @Test func aFirstMessageThatIsNoMessageGetsTheParseErrorThenTheAuthError() {

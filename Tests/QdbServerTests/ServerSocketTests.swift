@@ -55,7 +55,7 @@ import Testing
             #expect(try first.receiveMessage() == Message("breakpoints", []))
             #expect(try second.receiveMessage() == Message("breakpoints", []))
             try second.send(text: #"{"e": "step", "x": 1}"#)
-            #expect(try tracer.receiveMessage() == Message("step", nil))
+            #expect(try tracer.receiveMessage() == Message("step", .null))
             #expect(try first.isQuiet(for: 0.2))
         }
     }

@@ -7,8 +7,6 @@ stops the program here and waits for a client (`qdb-cli -u my-session`)
 through a qdb server (`qdb-server` or `python -m qdb.server`). The tracer is
 written in Swift (the `_qdb` module); this package is its Python face.
 """
-import sys
-
 from qdb.comm import (
     CommandManager,
     NopCommandManager,
@@ -28,7 +26,6 @@ from qdb.errors import (
     QdbQuit,
     QdbUnreachableBreakpoint,
 )
-from qdb.tracer import Qdb
 
 __all__ = [
     'CommandManager', 'NopCommandManager', 'Qdb', 'QdbAuthenticationError',
@@ -40,15 +37,10 @@ __all__ = [
 ]
 
 
-def set_trace(stop=True, **kwargs):
-    """Start debugging here. The keyword arguments are QdbConfig options
-    for the session (used only when it starts). `breakpoint()` calls this
-    when PYTHONBREAKPOINT=qdb.set_trace."""
-    Qdb(**kwargs).set_trace(sys._getframe().f_back, stop=stop)
-
-
-def disable(mode='soft'):
-    """End the session, if there is one: 'soft' lets the program run on
-    untraced, 'hard' raises QdbQuit."""
-    if Qdb._instance is not None:
-        Qdb._instance.disable(mode)
+def __getattr__(name):
+    # The tracer is imported on first use, so that `python -m qdb.server`
+    # and the config work without the Swift extension module.
+    if name in ('Qdb', 'set_trace', 'disable'):
+        from qdb import tracer
+        return getattr(tracer, name)
+    raise AttributeError("module 'qdb' has no attribute %r" % name)

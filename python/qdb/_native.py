@@ -1,8 +1,16 @@
-"""The Swift tracer's functions: `_qdb` is built into qdb-python, and is an
-extension module (qdb/_qdb.so) under a user's own python3."""
+"""Finds the Swift tracer, `_qdb`: built into qdb-python, an extension
+module (qdb/_qdb.so) under a user's own python3."""
 import sys
 
 if '_qdb' in sys.builtin_module_names:
-    from _qdb import *  # noqa: F401,F403
+    import _qdb
 else:
-    from qdb._qdb import *  # noqa: F401,F403
+    try:
+        from qdb import _qdb
+    except ImportError as error:
+        raise ImportError(
+            "qdb's tracer (the _qdb extension module) is not installed for "
+            "%s: run the program with qdb-python, or install qdb with "
+            "'make install'" % sys.executable) from error
+
+__all__ = ['_qdb']

@@ -1,5 +1,5 @@
 """Forwarding the program's output to the debugger's clients."""
-from qdb import _native
+from qdb._native import _qdb
 
 
 class OutputTee(object):
@@ -13,7 +13,7 @@ class OutputTee(object):
     def write(self, text):
         written = self._stream.write(text)
         if isinstance(text, str):
-            _native.write_output(self._name, text)
+            _qdb.write_output(self._name, text)
         return written
 
     def writelines(self, lines):

@@ -5,7 +5,7 @@ import signal
 import sys
 import threading
 
-from qdb import _native
+from qdb._native import _qdb
 from qdb.comm import transport_of
 from qdb.config import QdbConfig
 from qdb.errors import QdbQuit
@@ -25,7 +25,7 @@ class Qdb(object):
 
     def __new__(cls, config=None, merge=False, **kwargs):
         instance = cls._instance
-        if instance is None or not _native.is_active():
+        if instance is None or not _qdb.is_active():
             if config is not None and kwargs:
                 raise TypeError('Cannot pass config and kwargs')
             instance = super().__new__(cls)
@@ -46,7 +46,7 @@ class Qdb(object):
                                        + options.get('skip_directories', []))
         for unused in ('green', 'log_file'):
             options.pop(unused)
-        _native.start(options)
+        _qdb.start(options)
         if (options['transport'] in ('remote', 'local')
                 and threading.current_thread() is threading.main_thread()):
             signal.signal(options['pause_signal'], _pause)
@@ -64,7 +64,7 @@ class Qdb(object):
     def set_trace(self, stackframe=None, stop=True):
         """Debug from `stackframe` (default: the caller) outwards. With
         `stop`, stop at the next line; otherwise only at breakpoints."""
-        _native.set_trace(stackframe or sys._getframe().f_back, stop)
+        _qdb.set_trace(stackframe or sys._getframe().f_back, stop)
 
     def disable(self, mode='soft'):
         """End the session: 'soft' lets the program run on untraced,
@@ -73,7 +73,7 @@ class Qdb(object):
             raise ValueError("mode must be 'hard' or 'soft'")
         if type(self)._instance is self:
             type(self)._instance = None
-        _native.disable(mode)
+        _qdb.disable(mode)
 
     def __enter__(self):
         self.set_trace(sys._getframe().f_back, stop=False)
@@ -85,7 +85,7 @@ class Qdb(object):
 
 
 def _pause(signum, frame):
-    _native.pause()
+    _qdb.pause()
 
 
 _hooks_registered = False
@@ -96,6 +96,20 @@ def _register_process_hooks():
     leaves its parent's session alone."""
     global _hooks_registered
     if not _hooks_registered:
-        atexit.register(_native.shutdown)
-        os.register_at_fork(after_in_child=_native.forget)
+        atexit.register(_qdb.shutdown)
+        os.register_at_fork(after_in_child=_qdb.forget)
         _hooks_registered = True
+
+
+def set_trace(stop=True, **kwargs):
+    """Start debugging here. The keyword arguments are QdbConfig options
+    for the session (used only when it starts). `breakpoint()` calls this
+    when PYTHONBREAKPOINT=qdb.set_trace."""
+    Qdb(**kwargs).set_trace(sys._getframe().f_back, stop=stop)
+
+
+def disable(mode='soft'):
+    """End the session, if there is one: 'soft' lets the program run on
+    untraced, 'hard' raises QdbQuit."""
+    if Qdb._instance is not None:
+        Qdb._instance.disable(mode)

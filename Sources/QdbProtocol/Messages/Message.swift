@@ -8,7 +8,7 @@ public struct Message: Hashable, Sendable {
     public var event: JSONValue
     public var payload: JSONValue
 
-    public init(_ name: String, _ payload: JSONValue = nil) {
+    public init(_ name: String, _ payload: JSONValue = .null) {
         self.event = .string(name)
         self.payload = payload
     }

@@ -9,7 +9,7 @@ struct Watchlist {
 
     mutating func add(_ expressions: [String]) {
         for expression in expressions where !entries.contains(where: { $0.expression == expression }) {
-            entries.append(WatchEntry(expression: expression, value: nil))
+            entries.append(WatchEntry(expression: expression, value: .null))
         }
     }
 

@@ -44,7 +44,7 @@ final class TestWebSocketServer: Sendable {
             send(WebSocketFrame(fin: true, opcode: .text, data: ByteBuffer(bytes: message.serializedBytes())))
         }
 
-        func send(_ event: String, _ payload: JSONValue = nil) {
+        func send(_ event: String, _ payload: JSONValue = .null) {
             send(Message(event, payload))
         }
 

@@ -44,7 +44,7 @@ import Testing
         ])
         let file = try #require(run.all("breakpoints").first?.arrayValue?.first?["file"]?.stringValue)
         #expect(file.hasSuffix("/program.py"))
-        #expect(run.all("breakpoints") == [[["file": .string(file), "line": 4, "temp": nil, "cond": nil, "func": nil]]])
+        #expect(run.all("breakpoints") == [[["file": .string(file), "line": 4, "temp": .null, "cond": .null, "func": .null]]])
         #expect(run.events.map(\.name).suffix(3) == ["breakpoints", "watchlist", "stack"])
     }
 
@@ -127,7 +127,7 @@ import Testing
         ])
         let last = try #require(run.all("watchlist").last?.arrayValue?.compactMap(WatchEntry.init(json:)))
         #expect(last == [
-            WatchEntry(expression: "items", value: [1, nil]),
+            WatchEntry(expression: "items", value: [1, .null]),
             WatchEntry(expression: "odd", value: "{1, 2}"),
             WatchEntry(expression: "missing", exception: "NameError", value: "NameError: name 'missing' is not defined"),
         ])
