@@ -50,6 +50,14 @@ public enum Executables {
         throw TestSupportError.notFound("\(name) in PATH")
     }
 
+    /// The `_qdb` extension module for a user's python3, as `make
+    /// extension` builds it (`$QDB_EXTENSION` overrides); nil if not built.
+    public static var extensionModule: String? {
+        let configured = ProcessInfo.processInfo.environment["QDB_EXTENSION"].map { [$0] } ?? []
+        let built = ["release", "debug"].map { (packageRoot as NSString).appendingPathComponent(".build-ext/\($0)/lib_qdb.so") }
+        return (configured + built).first { FileManager.default.fileExists(atPath: $0) }
+    }
+
     /// The package's root directory, from this file's location.
     public static var packageRoot: String {
         URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()

@@ -107,6 +107,21 @@ struct DebuggerSteppingTests {
         #expect(program.debugger.breakpoints.all.map(\.hits) == [2, 1])
     }
 
+    @Test func steppingPastTheBottomFramesReturnRunsToTheEnd() {
+        var program = FakeProgram()
+        program.onStop = { debugger, _ in debugger.setStep() }
+        let module = program.call("<module>", line: 1, from: nil)
+        program.debugger.start(at: module, stopping: true)
+        program.lines(module, 1, 2)
+        program.returning(module)
+        let shutdown = program.call("_shutdown", file: "/usr/lib/python3.11/threading.py", line: 1540, from: nil)
+        program.lines(shutdown, 1541, 1542)
+        #expect(program.stops == [
+            FakeStop(kind: .line, function: "<module>", line: 1), FakeStop(kind: .line, function: "<module>", line: 2),
+            FakeStop(kind: .returnValue, function: "<module>", line: 2),
+        ])
+    }
+
     @Test func untilAtTheEndOfALoopRunsUntilALaterLine() {
         // 3 for i in range(2):  4     total += i  5 print(total)
         var program = FakeProgram()

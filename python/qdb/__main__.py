@@ -11,7 +11,7 @@ import types
 
 from qdb.comm import RemoteCommandManager
 from qdb.config import QdbConfig
-from qdb.errors import QdbQuit
+from qdb.errors import QdbFailedToConnect, QdbQuit
 from qdb.tracer import PACKAGE_DIRECTORY, Qdb
 
 
@@ -88,11 +88,15 @@ def main(argv=None):
     config = QdbConfig.get_config().merge(QdbConfig(**overrides))
     if config.cmd_manager is None:
         config = config._replace(cmd_manager=RemoteCommandManager())
-    qdb = Qdb._create(
-        config,
-        commands=arguments.command,
-        skip_directories=[] if arguments.all_code else library_directories(),
-        skip_frozen_modules=not arguments.all_code)
+    try:
+        qdb = Qdb._create(
+            config,
+            commands=arguments.command,
+            skip_directories=[] if arguments.all_code
+            else library_directories(),
+            skip_frozen_modules=not arguments.all_code)
+    except QdbFailedToConnect as error:
+        sys.exit('python -m qdb: %s' % error)
 
     globals_ = main_module(script)
     status = 0

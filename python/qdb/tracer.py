@@ -47,7 +47,7 @@ class Qdb(object):
         for unused in ('green', 'log_file'):
             options.pop(unused)
         _qdb.start(options)
-        if (options['transport'] in ('remote', 'local')
+        if (options['transport'] != 'nop'
                 and threading.current_thread() is threading.main_thread()):
             signal.signal(options['pause_signal'], _pause)
         _register_process_hooks()

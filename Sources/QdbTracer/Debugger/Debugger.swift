@@ -145,11 +145,14 @@ struct Debugger<Frame: DebugFrame> {
 
     private mutating func resume(with rule: StopRule<Frame>) {
         self.rule = rule
-        if let frame = returnStopFrame {
-            returnStopFrame = nil
-            if rule.stopFrame == frame && rule.stopLine != -1 {
-                self.rule = .step
-            }
+        guard let frame = returnStopFrame else { return }
+        returnStopFrame = nil
+        if frame == bottomFrame {
+            // The debugged code is over: stepping on would wander into the
+            // interpreter's shutdown. Only breakpoints stop from here.
+            self.rule = StopRule(stopFrame: bottomFrame, returnFrame: nil, stopLine: -1)
+        } else if rule.stopFrame == frame && rule.stopLine != -1 {
+            self.rule = .step
         }
     }
 

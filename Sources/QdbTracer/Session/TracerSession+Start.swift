@@ -15,10 +15,10 @@ extension TracerSession {
         case .remote, .local:
             channel = try connect(options)
         case .terminal:
-            throw PythonError(raising: qdb_exc_value_error(), "the terminal command manager is not available yet")
+            channel = TerminalChannel()
         }
         let session = TracerSession(options: options, channel: channel)
-        session.startupCommands = options.startupCommands.compactMap { try? Message(text: $0) }
+        session.startupCommands = options.startupCommands
         try session.redirectOutput()
         if let remote = channel as? RemoteChannel {
             let reading = remote.startReading(

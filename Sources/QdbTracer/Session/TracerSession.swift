@@ -1,5 +1,6 @@
 import CPython
 import Glibc
+import QdbConsole
 import QdbProtocol
 
 /// The debugging session of this process, at most one at a time (the
@@ -42,8 +43,10 @@ final class TracerSession: @unchecked Sendable {
     var sources = SourceFiles()
     /// The stop being handled, while `state == .stopped`.
     var currentStop: StopContext?
-    /// Commands to run at the first stop, before asking the channel.
-    var startupCommands: [Message] = []
+    /// Commands in client syntax to run at the first stop, before asking
+    /// the channel (`python -m qdb -c CMD`), and the console that reads them.
+    var startupCommands: [String] = []
+    private var startupConsole = ConsoleSession()
     /// Set by the first client `start`: after that, an `error` event comes
     /// from a client, not from the server.
     var clientAttached = false
@@ -69,7 +72,7 @@ final class TracerSession: @unchecked Sendable {
     /// Starts forwarding output, if the options ask for it and someone
     /// listens.
     func redirectOutput() throws(PythonError) {
-        guard options.redirectOutput, !(channel is NopChannel), output == nil else { return }
+        guard options.redirectOutput, channel.forwardsProgramOutput, output == nil else { return }
         output = try OutputRedirection()
     }
 
@@ -202,10 +205,10 @@ final class TracerSession: @unchecked Sendable {
     private func runCommands() -> LoopOutcome {
         while true {
             let input: ChannelInput
-            if startupCommands.isEmpty {
-                input = PythonGIL.withoutLock { channel.nextInput() }
+            if let startup = nextStartupCommand() {
+                input = .command(startup)
             } else {
-                input = .command(startupCommands.removeFirst())
+                input = PythonGIL.withoutLock { channel.nextInput() }
             }
             switch input {
             case .resume:
@@ -219,6 +222,28 @@ final class TracerSession: @unchecked Sendable {
                 }
             }
         }
+    }
+
+    /// The next `-c` command as a message. Lines the console cannot read
+    /// are reported on stderr and skipped.
+    private func nextStartupCommand() -> Message? {
+        while !startupCommands.isEmpty {
+            let line = startupCommands.removeFirst()
+            if let stack = stackPayload() {
+                _ = startupConsole.render(.stack(stack))
+            }
+            switch startupConsole.interpret(line) {
+            case .send(let command):
+                return command.message
+            case .quit(let mode):
+                return mode.command.message
+            case .error(let error):
+                writeToStandardError("qdb: -c \(line): \(error.plainText)\n")
+            case .show, .none:
+                continue
+            }
+        }
+        return nil
     }
 
     private func resume(_ resumption: Resumption, from frame: PythonFrame) {
@@ -363,13 +388,20 @@ final class TracerSession: @unchecked Sendable {
     }
 
     func sendStack() {
-        guard let currentStop else { return }
+        if let stack = stackPayload() {
+            send(.stack(stack))
+        }
+    }
+
+    /// The stop's stack as the protocol shows it.
+    private func stackPayload() -> Stack? {
+        guard let currentStop else { return nil }
         let frames = currentStop.stack.entries.map { entry in
             StackFrame(
                 file: entry.frame.file, line: entry.line, function: entry.frame.functionName,
                 code: sources.line(entry.line, of: entry.frame.file))
         }
-        send(.stack(Stack(index: currentStop.stack.index, frames: frames)))
+        return Stack(index: currentStop.stack.index, frames: frames)
     }
 
     /// Re-evaluates the watchlist in the selected frame (only at a stop:

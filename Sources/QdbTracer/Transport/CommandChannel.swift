@@ -13,6 +13,9 @@ enum ChannelInput {
 /// server (RemoteCommandManager, ServerLocalCommandManager), nowhere
 /// (NopCommandManager) or the local terminal (TerminalCommandManager).
 protocol CommandChannel: AnyObject {
+    /// Whether the program's output goes to the clients as `print` events
+    /// (a terminal shows the program's output itself).
+    var forwardsProgramOutput: Bool { get }
     /// Sends an event; a channel that is gone drops it.
     func send(_ message: Message)
     /// The next command for a stopped program. Blocks: callers release the
@@ -28,6 +31,7 @@ protocol CommandChannel: AnyObject {
 
 /// NopCommandManager: the debugger runs, nobody drives it.
 final class NopChannel: CommandChannel {
+    var forwardsProgramOutput: Bool { false }
     func send(_ message: Message) {}
     func nextInput() -> ChannelInput { .resume }
     func close(waitingForReader: Bool) {}
@@ -40,6 +44,8 @@ final class NopChannel: CommandChannel {
 final class RemoteChannel: CommandChannel {
     private let connection: ServerConnection
     let queue = CommandQueue()
+
+    var forwardsProgramOutput: Bool { true }
 
     init(connection: ServerConnection) {
         self.connection = connection

@@ -54,6 +54,8 @@ final class ScriptedChannel: CommandChannel {
         self.programPath = programPath
     }
 
+    var forwardsProgramOutput: Bool { true }
+
     func send(_ message: Message) {
         sent.append(message)
     }

@@ -1,0 +1,228 @@
+import Foundation
+import QdbProtocol
+import QdbTestSupport
+import Testing
+
+/// The tracer through the real binaries: qdb-server, qdb-python (and the
+/// `_qdb` extension under python3), and a client speaking the raw
+/// protocol.
+@Suite struct TracerEndToEndTests {
+    /// The seed README's walkthrough, with the example's port replaced by
+    /// the test server's.
+    func walkthrough(interpreter: @escaping (_ directory: String) throws -> [String]) throws {
+        let session = try TracerSession("") { directory, port, _ in
+            let example = try String(
+                contentsOf: TracerSession.fixtures.appendingPathComponent("qdb_test.py"), encoding: .utf8)
+            try example.replacingOccurrences(of: "port=8001", with: "port=\(port)")
+                .write(toFile: directory + "/qdb_test.py", atomically: true, encoding: .utf8)
+            return try interpreter(directory) + ["qdb_test.py"]
+        }
+        let attached = try session.attach(as: "qdb")
+        #expect(TracerSession.location(attached.last) == "main:16")
+        #expect(try session.stop(after: "next").0 == "main:17")
+        let (printed, hello) = try session.stop(after: "next")
+        #expect(printed == "main:18")
+        #expect(TracerSession.programOutput(hello) == "Hello world!\n")
+        #expect(try session.stop(after: "step").0 == "f:5")
+        #expect(try session.stop(after: "next").0 == "f:6")
+        try session.send("eval", "in_f")
+        let evaluated = try session.receive(through: "print")
+        #expect(evaluated.last.flatMap { PrintOutput(json: $0.payload) } == .evaluation(input: "in_f", exception: nil, output: "True"))
+        try session.send("continue")
+        let rest = try session.receiveUntilEnd()
+        #expect(TracerSession.programOutput(rest) == "{}\n")
+        #expect(rest.last == Message("disable", .null))
+        #expect(session.program.waitForExit(timeout: 20) == 0)
+    }
+
+    @Test func theSeedWalkthroughUnderQdbPython() throws {
+        try walkthrough { _ in [try Executables.path(of: "qdb-python")] }
+    }
+
+    @Test func theSeedWalkthroughUnderPlainPython3WithTheExtension() throws {
+        let extensionModule = try #require(
+            Executables.extensionModule, "build the _qdb extension first: make extension")
+        try walkthrough { directory in
+            // An installed-like copy: the qdb package with _qdb.so inside.
+            let package = directory + "/site/qdb"
+            try FileManager.default.createDirectory(atPath: directory + "/site", withIntermediateDirectories: true)
+            try FileManager.default.copyItem(atPath: Executables.packageRoot + "/python/qdb", toPath: package)
+            try FileManager.default.copyItem(atPath: extensionModule, toPath: package + "/_qdb.so")
+            return ["/usr/bin/env", "PYTHONPATH=\(directory)/site", try Executables.searchPath(for: "python3")]
+        }
+    }
+
+    static let program = """
+        def add(a, b):
+            total = a + b
+            return total
+
+
+        def outer(n):
+            doubled = n * 2
+            result = add(doubled, 1)
+            return result
+
+
+        x = 1
+        y = outer(x)
+        print('y is', y)
+        z = y + 1
+        """
+
+    @Test func theRunnerStopsAtTheFirstLineAndStepsThroughTheProgram() throws {
+        let session = try TracerSession(Self.program)
+        let attached = try session.attach()
+        #expect(attached.map(\.name) == ["watchlist", "stack", "breakpoints", "watchlist", "stack"])
+        #expect(TracerSession.location(attached.last) == "<module>:1")
+        var stops: [String] = []
+        for command in ["next", "next", "next", "step", "step", "step", "return", "next"] {
+            stops.append(try session.stop(after: command).0)
+        }
+        #expect(stops == ["<module>:6", "<module>:12", "<module>:13", "outer:7", "outer:8", "add:2", "add:3", "outer:9"])
+        try session.send("locals")
+        let locals = try session.receive(through: "locals").last?.payload.objectValue
+        #expect(locals?["doubled"] == 2)
+        #expect(locals?["result"] == 3)
+        try session.send("disable", "soft")
+        #expect(try session.receiveUntilEnd().last == Message("disable", .null))
+        #expect(session.program.waitForExit(timeout: 20) == 0)
+    }
+
+    @Test func commandsGivenWithDashCRunBeforeAnyClient() throws {
+        let session = try TracerSession(Self.program) { directory, port, uuid in
+            [try Executables.path(of: "qdb-python"), "-m", "qdb", "--port", String(port), "--uuid", uuid,
+             "-c", "break program.py:8", "-c", "continue", "program.py"]
+        }
+        let attached = try session.attach()
+        #expect(TracerSession.location(attached.last) == "outer:8")
+        let breakpoints = attached.first { $0.name == "breakpoints" }?.payload.arrayValue
+        #expect(breakpoints?.first?["line"] == 8)
+    }
+
+    @Test func anUncaughtExceptionIsShownAndTheProgramExitsWithOne() throws {
+        let session = try TracerSession("""
+            def boom(v):
+                raise ValueError('bad value %d' % v)
+
+
+            boom(3)
+            """)
+        try session.attach()
+        try session.send("continue")
+        let rest = try session.receiveUntilEnd()
+        let traceback = TracerSession.programOutput(rest, stream: PrintOutput.standardError)
+        #expect(traceback.hasPrefix("Traceback (most recent call last):\n"))
+        #expect(traceback.contains("line 2, in boom"))
+        #expect(!traceback.contains("qdb/__main__.py"))
+        #expect(traceback.hasSuffix("ValueError: bad value 3\n"))
+        #expect(session.program.waitForExit(timeout: 20) == 1)
+    }
+
+    @Test func hardDisableEndsTheProgramWithOne() throws {
+        let session = try TracerSession("print('one')\nprint('two')\n")
+        try session.attach()
+        try session.send("disable", "hard")
+        #expect(try session.receiveUntilEnd().last == Message("disable", .null))
+        #expect(session.program.waitForExit(timeout: 20) == 1)
+        #expect(!session.program.standardOutput.contains("two"))
+    }
+
+    @Test func pauseStopsAProgramRunningWithoutTheHook() throws {
+        let session = try TracerSession("""
+            import time
+            done = False
+            while not done: time.sleep(0.01)
+            print('finished')
+            """)
+        try session.attach()
+        try session.send("continue")
+        #expect(try session.client?.isQuiet(for: 0.5) == true)
+        let (paused, _) = try session.stop(after: "pause")
+        #expect(paused == "<module>:3")
+        try session.send("eval", "done = True")
+        _ = try session.receive(through: "watchlist")
+        try session.send("continue")
+        #expect(TracerSession.programOutput(try session.receiveUntilEnd()) == "finished\n")
+        #expect(session.program.waitForExit(timeout: 20) == 0)
+    }
+
+    @Test func aLocalTracerIsPausedBySignalThroughTheServer() throws {
+        let session = try TracerSession("""
+            import time
+            import qdb
+            qdb.set_trace(host='127.0.0.1', port=PORT, uuid='UUID', cmd_manager=qdb.ServerLocalCommandManager())
+            done = False
+            while not done: time.sleep(0.01)
+            print('finished')
+            """) { directory, port, uuid in
+            let path = directory + "/program.py"
+            let source = try String(contentsOfFile: path, encoding: .utf8)
+            try source.replacingOccurrences(of: "PORT", with: String(port)).replacingOccurrences(of: "UUID", with: uuid)
+                .write(toFile: path, atomically: true, encoding: .utf8)
+            return [try Executables.path(of: "qdb-python"), "program.py"]
+        }
+        try session.attach()
+        try session.send("continue")
+        #expect(try session.client?.isQuiet(for: 0.5) == true)
+        #expect(try session.stop(after: "pause").0 == "<module>:5")
+        try session.send("eval", "done = True")
+        _ = try session.receive(through: "watchlist")
+        try session.send("continue")
+        #expect(TracerSession.programOutput(try session.receiveUntilEnd()) == "finished\n")
+        #expect(session.program.waitForExit(timeout: 20) == 0)
+    }
+
+    @Test func theProgramRunsOnWhenTheServerDiesWhileItIsStopped() throws {
+        let session = try TracerSession("import sys\nprint('still here')\nsys.exit(3)\n")
+        try session.attach()
+        session.server.process.kill()
+        #expect(session.program.waitForExit(timeout: 20) == 3)
+        #expect(session.program.standardOutput == "still here\n")
+    }
+
+    @Test func noServerIsAOneLineErrorAndExitOne() throws {
+        let closed = try ClosedPort()
+        let port = closed.port
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("qdb-e2e-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: directory) }
+        try "print('never')\n".write(to: directory.appendingPathComponent("program.py"), atomically: true, encoding: .utf8)
+        let program = try ChildProcess(
+            try Executables.path(of: "qdb-python"), ["-m", "qdb", "--port", String(port), "program.py"],
+            directory: directory.path)
+        #expect(program.waitForExit(timeout: 30) == 1)
+        #expect(program.standardError.contains("Failed to connect to ('localhost', \(port)) after 10 retries."))
+        #expect(!program.standardError.contains("Traceback"))
+    }
+
+    @Test func aRefusedTracerRaisesQdbAuthenticationErrorAndExitsWithOne() throws {
+        let session = try TracerSession("x = 1\n", serverArguments: ["--tracer-auth", "s3cret"])
+        #expect(session.program.waitForExit(timeout: 20) == 1)
+        #expect(session.program.standardError.contains("QdbAuthenticationError: Authentication failed"))
+    }
+
+    @Test func theTerminalCommandManagerDebugsLikePdb() throws {
+        let session = try TracerSession("""
+            import qdb
+
+
+            def double(n):
+                result = n * 2
+                return result
+
+
+            qdb.set_trace(cmd_manager=qdb.TerminalCommandManager())
+            value = double(21)
+            print('value', value)
+            """, input: "s\nn\np result\nwhere\nc\n") { _, _, _ in
+            [try Executables.path(of: "qdb-python"), "program.py"]
+        }
+        #expect(session.program.waitForExit(timeout: 20) == 0)
+        let screen = session.program.standardOutput
+        #expect(screen.contains("-> value = double(21)"))
+        #expect(screen.contains("-> result = n * 2"))
+        #expect(screen.contains("(qdb) 42"))
+        #expect(screen.contains("value 42"))
+    }
+}
