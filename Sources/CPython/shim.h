@@ -129,3 +129,51 @@ static inline void qdb_frame_set_trace(PyFrameObject *frame, PyObject *trace) {
 static inline PyObject *qdb_float_repr(PyObject *o) {
     return PyFloat_Type.tp_repr(o);
 }
+
+// MARK: - Thread tracing state (for the frame hook)
+
+// The tracing switches the eval loop reads: the thread's trace function and
+// the current C frame's use_tracing flag, kept consistent the way
+// _PyThreadState_UpdateTracingState does (off while a trace callback runs).
+static inline void qdb_thread_set_trace_function(PyThreadState *thread, Py_tracefunc function) {
+    thread->c_tracefunc = function;
+    thread->cframe->use_tracing =
+        (thread->tracing == 0 && (function != NULL || thread->c_profilefunc != NULL)) ? 255 : 0;
+}
+
+static inline Py_tracefunc qdb_thread_trace_function(PyThreadState *thread) {
+    return thread->c_tracefunc;
+}
+
+static inline int qdb_thread_is_in_trace_callback(PyThreadState *thread) {
+    return thread->tracing != 0;
+}
+
+// The C frame of the innermost running eval loop; each running loop has
+// one, linked through `previous`.
+static inline void *qdb_thread_cframe(PyThreadState *thread) {
+    return thread->cframe;
+}
+
+// Turns line tracing on or off in every running eval loop of the thread
+// (frames already running, which the frame hook never saw start).
+// Inside a trace callback the innermost loop's flag stays off: the
+// interpreter sets it again from c_tracefunc when the callback returns.
+static inline void qdb_thread_set_tracing_in_all_cframes(PyThreadState *thread, int on) {
+    for (_PyCFrame *cframe = thread->cframe; cframe != NULL; cframe = cframe->previous) {
+        cframe->use_tracing = on ? 255 : 0;
+    }
+    if (thread->tracing != 0) {
+        thread->cframe->use_tracing = 0;
+    }
+}
+
+// The code of the frame the innermost eval loop is running, or NULL.
+static inline PyCodeObject *qdb_thread_current_code(PyThreadState *thread) {
+    _PyInterpreterFrame *frame = thread->cframe->current_frame;
+    return frame != NULL ? frame->f_code : NULL;
+}
+
+static inline PyCodeObject *qdb_interpreter_frame_code(struct _PyInterpreterFrame *frame) {
+    return frame->f_code;
+}

@@ -137,7 +137,7 @@ import Testing
             """)
         try session.attach()
         try session.send("continue")
-        #expect(try session.client?.isQuiet(for: 0.5) == true)
+        #expect(try session.unexpectedEvent(within: 0.5) == nil)
         let (paused, _) = try session.stop(after: "pause")
         #expect(paused == "<module>:3")
         try session.send("eval", "done = True")
@@ -164,7 +164,7 @@ import Testing
         }
         try session.attach()
         try session.send("continue")
-        #expect(try session.client?.isQuiet(for: 0.5) == true)
+        #expect(try session.unexpectedEvent(within: 0.5) == nil)
         #expect(try session.stop(after: "pause").0 == "<module>:5")
         try session.send("eval", "done = True")
         _ = try session.receive(through: "watchlist")

@@ -86,6 +86,15 @@ final class TracerSession {
         return try client.receiveUntilClose(timeout: 20).messages
     }
 
+    /// What arrives within `seconds`: nothing (nil), or the first event.
+    func unexpectedEvent(within seconds: Double) throws -> WebSocketEvent? {
+        do {
+            return try client?.receive(timeout: seconds)
+        } catch TestSupportError.timedOut {
+            return nil
+        }
+    }
+
     static func location(_ message: Message?) -> String {
         guard let message, let frame = Stack(json: message.payload)?.selectedFrame else { return "?" }
         return "\(frame.function):\(frame.line)"

@@ -9,6 +9,10 @@ final class CodeInfo {
     let functionName: String
     let firstLine: Int
     let isGeneratorLike: Bool
+    /// The lines that have code (from `co_lines`), worked out when first
+    /// asked: only for code in files that hold breakpoints.
+    private var lineNumbers: Set<Int>?
+
     /// Whether the skip rule hides this code, as of `generation` of the rule.
     private(set) var isSkipped: Bool
     private(set) var generation: Int
@@ -20,6 +24,23 @@ final class CodeInfo {
         isGeneratorLike = qdb_code_is_generator_like(code) != 0
         isSkipped = skipRule.skips(file)
         generation = skipRule.generation
+    }
+
+    /// The code's lines; `code` must be the object this describes.
+    func lines(of code: UnsafeMutablePointer<PyCodeObject>) -> Set<Int> {
+        if let lineNumbers { return lineNumbers }
+        var lines: Set<Int> = []
+        let object = PythonObject(borrowing: UnsafeMutableRawPointer(code).assumingMemoryBound(to: PyObject.self))
+        if let entries = try? PythonObject.builtin("list").call(object.callMethod("co_lines")) {
+            for entry in entries.sequenceItems {
+                if let line = entry.sequenceItems.last?.intValue {
+                    lines.insert(line)
+                }
+            }
+        }
+        PyErr_Clear()
+        lineNumbers = lines
+        return lines
     }
 
     /// Re-applies the skip rule if it changed since this was computed.

@@ -1,19 +1,19 @@
 import CPython
 
-/// The C-level trace function (`PyEval_SetTrace`), in Swift: every trace
-/// event of the debugged thread goes to the active session.
-private let traceFunction: Py_tracefunc = { _, frame, event, argument in
-    guard let frame, let session = TracerSession.active else { return 0 }
-    return session.trace(frame, event: event, argument: argument)
-}
-
 /// Installing and removing the trace function on the debugged thread. Only
 /// that thread is traced (as with pdb); other threads run at full speed.
 enum TraceHook {
+    /// The C-level trace function (`PyEval_SetTrace`), in Swift: every
+    /// trace event of the debugged thread goes to the active session.
+    static let function: Py_tracefunc = { _, frame, event, argument in
+        guard let frame, let session = TracerSession.active else { return 0 }
+        return session.trace(frame, event: event, argument: argument)
+    }
+
     /// Installs the hook on `thread` (the GIL held, from any thread: the
     /// running thread sees it at its next instruction).
     static func install(on thread: UnsafeMutablePointer<PyThreadState>) -> Bool {
-        if _PyEval_SetTrace(thread, traceFunction, nil) != 0 {
+        if _PyEval_SetTrace(thread, function, nil) != 0 {
             PyErr_Clear()
             return false
         }

@@ -153,14 +153,14 @@ extension TracerSession {
         debugger.breakpoints.add(
             file: request.file, line: request.line, temporary: request.temporary,
             condition: request.condition, function: request.function)
-        updateHookForBreakpoints()
+        breakpointsChanged()
     }
 
     private func clearBreakpoint(_ payload: JSONValue) {
         guard !payload.isNull else { return payloadMissing("clear_break") }
         guard let request = breakpointRequest(payload, command: "clear_break") else { return }
         debugger.breakpoints.clear(file: request.file, line: request.line)
-        updateHookForBreakpoints()
+        breakpointsChanged()
     }
 
     /// Reads `{"file","line","temp","cond","func"}`: a relative file is

@@ -54,7 +54,6 @@ final class TracerSession: @unchecked Sendable {
     private var pinnedFrames: [PythonObject] = []
     private var debuggee: UnsafeMutablePointer<PyThreadState>?
     private var debuggeeThreadID: UInt = 0
-    private var hookInstalled = false
 
     init(options: SessionOptions, channel: CommandChannel) {
         self.options = options
@@ -92,8 +91,10 @@ final class TracerSession: @unchecked Sendable {
             current = traced.back
         }
         pinReferencedFrames()
-        if stopping || !debugger.breakpoints.isEmpty {
-            installHook()
+        if stopping {
+            trace(.full)
+        } else {
+            continueRunning()
         }
     }
 
@@ -253,50 +254,87 @@ final class TracerSession: @unchecked Sendable {
         switch resumption {
         case .stepping:
             armStack(from: frame) { _ in true }
+            trace(.full)
         case .continuing:
-            updateHookForBreakpoints()
+            continueRunning()
         }
     }
 
-    // MARK: Hook and frames
+    // MARK: Tracing
 
-    func installHook() {
-        guard let debuggee, !hookInstalled else { return }
-        hookInstalled = TraceHook.install(on: debuggee)
+    /// How the debugged thread is traced: everything while stepping,
+    /// nothing without breakpoints, and with breakpoints only the frames
+    /// whose code holds one (FrameHook).
+    private func trace(_ mode: FrameHook.Mode) {
+        guard let debuggee else { return }
+        let preexistingNeedTracing = mode == .selective && stackHoldsBreakpoint()
+        FrameHook.apply(mode, on: debuggee, preexistingNeedTracing: preexistingNeedTracing) { [unowned self] code in
+            codeHoldsBreakpoint(code)
+        }
     }
 
-    func removeHook() {
-        guard let debuggee, hookInstalled else { return }
-        TraceHook.remove(from: debuggee)
-        hookInstalled = false
-    }
-
-    /// After `continue` or a breakpoint change while running: no
-    /// breakpoints means nothing can stop the program, so the hook goes and
-    /// the program runs at full speed; otherwise the frames already running
-    /// code that holds breakpoints are armed.
-    func updateHookForBreakpoints() {
+    /// Running until a breakpoint (after `continue`): with none, nothing
+    /// can stop the program and it runs untraced; otherwise the frames
+    /// already running code that holds one are armed, and new frames are
+    /// traced only if theirs does.
+    private func continueRunning() {
         guard state == .running else { return }
-        if debugger.breakpoints.isEmpty {
-            removeHook()
+        guard !debugger.breakpoints.isEmpty else {
+            trace(.off)
             return
         }
-        installHook()
         withDebuggeeTopFrame { top in
             armStack(from: top) { debugger.breakpoints.hasBreakpoints(inFile: $0.file) }
         }
+        trace(.selective)
     }
 
-    /// Pause: the running program stops at its next line, even when the
-    /// hook was off. Works from any thread holding the GIL.
+    /// Breakpoints were set or cleared. A program stepping goes on as it
+    /// was; one running to its next breakpoint gets the tracing the new
+    /// set needs.
+    func breakpointsChanged() {
+        FrameHook.breakpointsChanged()
+        if state == .running && FrameHook.mode != .full {
+            continueRunning()
+        }
+    }
+
+    /// Pause: the running program stops at its next line, even when
+    /// nothing was traced. Works from any thread holding the GIL.
     func pause() {
         guard state == .running, debuggee != nil else { return }
         debugger.setStep()
         pinReferencedFrames()
-        installHook()
         withDebuggeeTopFrame { top in
             armStack(from: top) { _ in true }
         }
+        trace(.full)
+    }
+
+    /// Whether frames of `code` can stop at a breakpoint: one of its lines
+    /// holds one, or its `def` line does (a function breakpoint).
+    private func codeHoldsBreakpoint(_ code: UnsafeMutablePointer<PyCodeObject>) -> Bool {
+        let info = codes.info(forCode: code)
+        guard !info.isSkipped, let lines = debugger.breakpoints.lines(inFile: info.file) else { return false }
+        return lines.contains(info.firstLine) || lines.contains { info.lines(of: code).contains($0) }
+    }
+
+    /// Whether a frame the debugged thread is running now holds a
+    /// breakpoint.
+    private func stackHoldsBreakpoint() -> Bool {
+        var holds = false
+        withDebuggeeTopFrame { top in
+            var current: PythonFrame? = top
+            while let frame = current, !holds {
+                holds = withExtendedLifetime(frame) {
+                    let code = PyFrame_GetCode(frame.pointer)!
+                    defer { qdb_decref(UnsafeMutableRawPointer(code).assumingMemoryBound(to: PyObject.self)) }
+                    return codeHoldsBreakpoint(code)
+                }
+                current = frame == debugger.bottomFrame ? nil : frame.back
+            }
+        }
+        return holds
     }
 
     /// Marks `frame` and its callers up to the bottom frame as traced when
@@ -334,7 +372,7 @@ final class TracerSession: @unchecked Sendable {
         state = .disabled
         debugger.breakpoints.removeAll()
         debugger.setContinue()
-        removeHook()
+        trace(.off)
         output?.restore()
         output = nil
         pinnedFrames = []
@@ -359,8 +397,9 @@ final class TracerSession: @unchecked Sendable {
     /// (shared with the parent) is left alone.
     func forgetAfterFork() {
         state = .disabled
-        PyEval_SetTrace(nil, nil)
-        hookInstalled = false
+        if let thread = PyThreadState_Get() {
+            FrameHook.apply(.off, on: thread) { _ in false }
+        }
         debuggee = nil
         output?.restore()
         output = nil
