@@ -9,7 +9,7 @@ import PackageDescription
 // the dynamic loader warn on stderr at every start.
 let staticPython: [LinkerSetting] = [
     .unsafeFlags([
-        "-static-stdlib",
+        "-static-stdlib", "-use-ld=bfd",
         "-Xclang-linker", "-no-pie",
         "-Xlinker", "--export-dynamic",
         "/usr/lib/python3.11/config-3.11-x86_64-linux-gnu/libpython3.11.a",

@@ -177,3 +177,18 @@ static inline PyCodeObject *qdb_thread_current_code(PyThreadState *thread) {
 static inline PyCodeObject *qdb_interpreter_frame_code(struct _PyInterpreterFrame *frame) {
     return frame->f_code;
 }
+
+// MARK: - Code extras (co_extra), read without a call
+
+// The layout of co_extra (Objects/codeobject.c, stable within 3.11): the
+// frame hook reads its per-code answer on every call, so it skips the
+// function call and checks of _PyCode_GetExtra.
+typedef struct {
+    Py_ssize_t size;
+    void *extras[1];
+} qdb_code_extras;
+
+static inline void *qdb_code_extra(PyCodeObject *code, Py_ssize_t index) {
+    qdb_code_extras *extras = (qdb_code_extras *)code->co_extra;
+    return (extras != NULL && index < extras->size) ? extras->extras[index] : NULL;
+}

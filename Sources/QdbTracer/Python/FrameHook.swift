@@ -148,14 +148,11 @@ enum FrameHook {
     /// Whether frames of `code` need line events: the cached answer, or the
     /// session's.
     private static func needsTracing(_ code: UnsafeMutablePointer<PyCodeObject>) -> Bool {
-        let object = UnsafeMutableRawPointer(code).assumingMemoryBound(to: PyObject.self)
-        var extra: UnsafeMutableRawPointer?
-        if _PyCode_GetExtra(object, extraIndex, &extra) == 0, let extra {
-            let tag = Int(bitPattern: extra)
-            if tag >> 1 == generation {
-                return tag & 1 == 1
-            }
+        let tag = Int(bitPattern: qdb_code_extra(code, extraIndex))
+        if tag >> 1 == generation {
+            return tag & 1 == 1
         }
+        let object = UnsafeMutableRawPointer(code).assumingMemoryBound(to: PyObject.self)
         // Work that may run Python must not disturb an exception being
         // thrown into a generator.
         var type: PyPointer?, value: PyPointer?, traceback: PyPointer?

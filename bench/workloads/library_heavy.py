@@ -1,0 +1,32 @@
+"""Library-heavy: pure-Python standard library work."""
+import difflib
+import fractions
+import pprint
+import textwrap
+
+import other  # noqa: F401
+import timing
+
+TEXT = ' '.join('word%d' % (i % 97) for i in range(6000))
+
+
+def compare(a, b):
+    if a is None:
+        return -1  # bench: hot-function breakpoint
+    return difflib.SequenceMatcher(None, a, b).ratio()
+
+
+def never_called():
+    return 'unreachable'  # bench: same-file breakpoint
+
+
+def work():
+    lines = textwrap.wrap(TEXT, 60)
+    compare(lines[:300], lines[5:305])
+    total = fractions.Fraction(0)
+    for i in range(1, 2500):
+        total += fractions.Fraction(1, i)
+    return len(pprint.pformat({'lines': lines[:200], 'total': total}))
+
+
+timing.report(work)
