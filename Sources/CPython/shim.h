@@ -192,3 +192,18 @@ static inline void *qdb_code_extra(PyCodeObject *code, Py_ssize_t index) {
     qdb_code_extras *extras = (qdb_code_extras *)code->co_extra;
     return (extras != NULL && index < extras->size) ? extras->extras[index] : NULL;
 }
+
+// Running Python from inside the frame hook (a user skip_fn, say) must not
+// come back into the hook or the trace function: the same guard the
+// interpreter uses around trace callbacks.
+static inline uint8_t qdb_thread_pause_tracing(PyThreadState *thread) {
+    uint8_t was = thread->cframe->use_tracing;
+    thread->tracing++;
+    thread->cframe->use_tracing = 0;
+    return was;
+}
+
+static inline void qdb_thread_resume_tracing(PyThreadState *thread, uint8_t was) {
+    thread->tracing--;
+    thread->cframe->use_tracing = was;
+}

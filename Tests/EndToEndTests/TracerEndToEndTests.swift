@@ -226,3 +226,120 @@ import Testing
         #expect(screen.contains("value 42"))
     }
 }
+
+/// The `qdb` package's options and behaviours beyond the protocol basics.
+@Suite struct TracerOptionsEndToEndTests {
+    /// Runs `source` (with `PORT` and `UUID` filled in) under qdb-python.
+    func session(_ source: String, files: [String: String] = [:]) throws -> TracerSession {
+        try TracerSession(source) { directory, port, uuid in
+            let path = directory + "/program.py"
+            let text = try String(contentsOfFile: path, encoding: .utf8)
+            try text.replacingOccurrences(of: "PORT", with: String(port)).replacingOccurrences(of: "UUID", with: uuid)
+                .write(toFile: path, atomically: true, encoding: .utf8)
+            for (name, contents) in files {
+                try contents.write(toFile: directory + "/" + name, atomically: true, encoding: .utf8)
+            }
+            return [try Executables.path(of: "qdb-python"), "program.py"]
+        }
+    }
+
+    func evaluate(_ session: TracerSession, _ source: String) throws -> PrintOutput? {
+        try session.send("eval", .string(source))
+        return try session.receive(through: "print").last.flatMap { PrintOutput(json: $0.payload) }
+    }
+
+    @Test func configOptionsShapeEvaluationAndStepping() throws {
+        let session = try session("""
+            import os
+            import qdb
+            import helper
+
+            calls = []
+
+
+            def evaluate(source, frame, mode='eval'):
+                calls.append(source)
+                code = compile(source, '<qdb>', mode)
+                return eval(code, frame.f_globals, frame.f_locals)
+
+
+            qdb.set_trace(
+                host='127.0.0.1', port=PORT, uuid='UUID', eval_fn=evaluate,
+                repr_fn=lambda value: '<%r>' % (value,),
+                exception_serializer=lambda error: 'custom %s' % type(error).__name__,
+                default_namespace={'answer': 42},
+                skip_fn=lambda filename: filename.endswith('helper.py'),
+                default_file=os.path.abspath(__file__))
+            x = helper.twice(1)
+            y = x + 1
+            print(y)
+            """, files: ["helper.py": "def twice(n):\n    return n * 2\n"])
+        try session.attach()
+        #expect(try evaluate(session, "answer")?.output == "<42>")
+        #expect(try evaluate(session, "1/0") == .evaluation(input: "1/0", exception: "ZeroDivisionError", output: "custom ZeroDivisionError"))
+        #expect(try evaluate(session, "len(calls) > 0")?.output == "<True>")
+        // skip_fn hides helper.py: stepping into twice() lands on the next line.
+        #expect(try session.stop(after: "step").0 == "<module>:22")
+        // default_file: a breakpoint payload without a file.
+        try session.send("set_break", ["line": 23])
+        #expect(try session.stop(after: "continue").0 == "<module>:23")
+        try session.send("set_watch", ["y"])
+        let watched = try session.receive(through: "watchlist").last?.payload.arrayValue?.first
+        #expect(watched.flatMap(WatchEntry.init(json:))?.value == "<3>")
+        try session.send("continue")
+        _ = try session.receiveUntilEnd()
+        #expect(session.program.waitForExit(timeout: 20) == 0)
+    }
+
+    @Test func otherThreadsRunWhileTheProgramIsStopped() throws {
+        let session = try session("""
+            import threading
+            import time
+            import qdb
+
+            ticks = []
+
+
+            def tick():
+                while len(ticks) < 1000:
+                    ticks.append(1)
+                    time.sleep(0.01)
+
+
+            threading.Thread(target=tick, daemon=True).start()
+            qdb.set_trace(host='127.0.0.1', port=PORT, uuid='UUID')
+            done = True
+            """)
+        try session.attach()
+        let before = Int(try evaluate(session, "len(ticks)")?.output ?? "") ?? -1
+        Thread.sleep(forTimeInterval: 0.5)
+        let after = Int(try evaluate(session, "len(ticks)")?.output ?? "") ?? -1
+        #expect(after > before + 10, "the thread ticked \(after - before) times in 0.5 s")
+        try session.send("disable", "soft")
+        _ = try session.receiveUntilEnd()
+    }
+
+    @Test func aForkedChildLeavesTheParentsSessionAlone() throws {
+        let session = try session("""
+            import os
+            import qdb
+            qdb.set_trace(host='127.0.0.1', port=PORT, uuid='UUID')
+            pid = os.fork()
+            if pid == 0:
+                print('child')
+                os._exit(0)
+            os.waitpid(pid, 0)
+            print('parent')
+            """)
+        try session.attach()
+        #expect(try session.stop(after: "next").0 == "<module>:5")
+        #expect(try session.stop(after: "next").0 == "<module>:8")
+        let (last, messages) = try session.stop(after: "next")
+        #expect(last == "<module>:9")
+        #expect(!TracerSession.programOutput(messages).contains("child"))
+        try session.send("continue")
+        #expect(TracerSession.programOutput(try session.receiveUntilEnd()) == "parent\n")
+        #expect(session.program.waitForExit(timeout: 20) == 0)
+        #expect(session.program.standardOutput.contains("child\n"))
+    }
+}

@@ -107,22 +107,19 @@ struct Evaluator {
 
     /// Runs `source` and returns the value of its last statement when that
     /// is an expression (the original's `progn`), nil when it ends in a
-    /// statement.
+    /// statement. Both parts go through `eval_fn` as ASTs, as in the
+    /// original.
     private func runReturningLastValue(_ source: PythonObject, in frame: PythonFrame) throws(PythonError) -> PythonObject? {
         let ast = try PythonObject.importModule("ast")
-        let compile = try PythonObject.builtin("compile")
-        let name = PythonObject(Self.sourceName)
-        let tree = try ast.callMethod("parse", source, name, PythonObject("exec"))
+        let tree = try ast.callMethod("parse", source, PythonObject(Self.sourceName), PythonObject("exec"))
         let body = try tree.attribute("body")
-        let expressionStatement = try ast.attribute("Expr")
-        guard let last = body.sequenceItems.last, try last.isInstance(of: expressionStatement) else {
-            _ = try evaluate(compile.call(tree, name, PythonObject("exec")), in: frame)
+        guard let last = body.sequenceItems.last, try last.isInstance(of: ast.attribute("Expr")) else {
+            _ = try run(tree, in: frame, mode: "exec")
             return nil
         }
         _ = try body.callMethod("pop")
-        _ = try evaluate(compile.call(tree, name, PythonObject("exec")), in: frame)
-        let expression = try ast.attribute("Expression").call(last.attribute("value"))
-        return try evaluate(compile.call(expression, name, PythonObject("eval")), in: frame)
+        _ = try run(tree, in: frame, mode: "exec")
+        return try run(ast.attribute("Expression").call(last.attribute("value")), in: frame, mode: "eval")
     }
 
     /// Runs `body` with the default namespace injected into the frame's

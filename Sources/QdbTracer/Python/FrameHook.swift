@@ -102,7 +102,8 @@ enum FrameHook {
         // exit copies this frame's flag into the caller's eval loop).
         let callerFunction = qdb_thread_trace_function(thread)
         let callerGeneration = generation
-        qdb_thread_set_trace_function(thread, needsTracing(qdb_interpreter_frame_code(frame)) ? TraceHook.function : nil)
+        let needs = needsTracing(qdb_interpreter_frame_code(frame), on: thread)
+        qdb_thread_set_trace_function(thread, needs ? TraceHook.function : nil)
         depth += 1
         let result = _PyEval_EvalFrameDefault(thread, frame, throwFlag)
         depth -= 1
@@ -126,7 +127,7 @@ enum FrameHook {
         case .selective:
             let isPreexisting = UInt(bitPattern: qdb_thread_cframe(thread)) >= preexistingBoundary
             needs = (isPreexisting && preexistingNeedTracing)
-                || qdb_thread_current_code(thread).map(needsTracing) ?? false
+                || qdb_thread_current_code(thread).map { needsTracing($0, on: thread) } ?? false
         }
         qdb_thread_set_trace_function(thread, needs ? TraceHook.function : nil)
     }
@@ -147,17 +148,22 @@ enum FrameHook {
 
     /// Whether frames of `code` need line events: the cached answer, or the
     /// session's.
-    private static func needsTracing(_ code: UnsafeMutablePointer<PyCodeObject>) -> Bool {
+    private static func needsTracing(
+        _ code: UnsafeMutablePointer<PyCodeObject>, on thread: UnsafeMutablePointer<PyThreadState>
+    ) -> Bool {
         let tag = Int(bitPattern: qdb_code_extra(code, extraIndex))
         if tag >> 1 == generation {
             return tag & 1 == 1
         }
         let object = UnsafeMutableRawPointer(code).assumingMemoryBound(to: PyObject.self)
-        // Work that may run Python must not disturb an exception being
-        // thrown into a generator.
+        // The session's answer may run Python (a user skip_fn): untraced, so
+        // it cannot come back here, and without disturbing an exception
+        // being thrown into a generator.
         var type: PyPointer?, value: PyPointer?, traceback: PyPointer?
         PyErr_Fetch(&type, &value, &traceback)
+        let tracing = qdb_thread_pause_tracing(thread)
         let needs = holdsBreakpoint(code)
+        qdb_thread_resume_tracing(thread, tracing)
         _PyCode_SetExtra(object, extraIndex, UnsafeMutableRawPointer(bitPattern: generation << 1 | (needs ? 1 : 0)))
         PyErr_Restore(type, value, traceback)
         return needs
