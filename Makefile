@@ -53,11 +53,12 @@ test: deps
 	$(SWIFT) build
 	$(SWIFT) build $(EXTENSION_FLAGS)
 	QDB_EXTENSION=$(CURDIR)/.build-ext/debug/lib_qdb.so $(SWIFT) test
+	.build/debug/qdb-python -m unittest discover -s python/tests -t python
 	$(MAKE) lint
 
 lint:
-	pycodestyle python/qdb
-	pyflakes3 python/qdb
+	pycodestyle python
+	pyflakes3 python
 
 conformance:
 	tools/conformance.sh .build/debug

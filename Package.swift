@@ -4,15 +4,22 @@ import PackageDescription
 // Debian's static libpython (python3-dev), linked into qdb-python: the shared
 // library is position-independent code and ran measurably slower embedded.
 // Non-PIE and --export-dynamic so that C extension modules loaded at run time
-// find the interpreter's symbols in the executable. The Swift runtime is
-// linked statically too: a non-PIE executable using libswiftCore.so makes
-// the dynamic loader warn on stderr at every start.
+// find the interpreter's symbols in the executable; the whole archive, as
+// those modules need parts of the interpreter nothing else refers to
+// (_contextvars needs PyContextVar_Type). ld.bfd keeps the library's
+// hot/cold code layout (gold measured 1.2x slower on calls, and its copy
+// relocations made the dynamic loader warn about libswiftCore.so). Not
+// -static-stdlib: its link arguments hide every static library's symbols
+// (--exclude-libs ALL), libpython's included.
 let staticPython: [LinkerSetting] = [
     .unsafeFlags([
-        "-static-stdlib", "-use-ld=bfd",
+        "-use-ld=bfd",
         "-Xclang-linker", "-no-pie",
         "-Xlinker", "--export-dynamic",
-        "/usr/lib/python3.11/config-3.11-x86_64-linux-gnu/libpython3.11.a",
+        // One -Xlinker each, so that the driver keeps them in this order.
+        "-Xlinker", "--whole-archive",
+        "-Xlinker", "/usr/lib/python3.11/config-3.11-x86_64-linux-gnu/libpython3.11.a",
+        "-Xlinker", "--no-whole-archive",
         "-lexpat", "-lz", "-lm", "-ldl", "-lutil", "-lpthread",
     ])
 ]
@@ -23,7 +30,9 @@ let staticPython: [LinkerSetting] = [
 let testPython: [LinkerSetting] = [
     .unsafeFlags([
         "-Xlinker", "--export-dynamic",
-        "/usr/lib/python3.11/config-3.11-x86_64-linux-gnu/libpython3.11-pic.a",
+        "-Xlinker", "--whole-archive",
+        "-Xlinker", "/usr/lib/python3.11/config-3.11-x86_64-linux-gnu/libpython3.11-pic.a",
+        "-Xlinker", "--no-whole-archive",
         "-lexpat", "-lz", "-lm", "-ldl", "-lutil", "-lpthread",
     ])
 ]

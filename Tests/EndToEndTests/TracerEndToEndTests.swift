@@ -52,6 +52,16 @@ import Testing
         }
     }
 
+    @Test func qdbPythonLoadsCExtensionModulesQuietly() throws {
+        let modules = ["_asyncio", "_contextvars", "_ctypes", "_decimal", "_sqlite3", "_ssl", "_lzma", "_bz2", "readline"]
+        let program = try ChildProcess(
+            try Executables.path(of: "qdb-python"),
+            ["-c", "import " + modules.joined(separator: ", ") + "; print('loaded')"])
+        #expect(program.waitForExit(timeout: 20) == 0)
+        #expect(program.standardOutput == "loaded\n")
+        #expect(program.standardError == "")
+    }
+
     static let program = """
         def add(a, b):
             total = a + b
