@@ -92,6 +92,6 @@ let package = Package(
         .testTarget(name: "QdbClientTests", dependencies: ["QdbClient", "QdbTestSupport"]),
         .testTarget(
             name: "EndToEndTests", dependencies: ["QdbProtocol", "QdbTestSupport"],
-            exclude: ["Fixtures", "ClientFixtures", "TracerFixtures"]),
+            exclude: ["Fixtures", "ClientFixtures"]),
     ]
 )

@@ -5,24 +5,25 @@ import QdbTestSupport
 import Testing
 
 /// `qdb-cli run script.py`: the real client, an in-process server and the
-/// real tracer (`qdb-python`) on the scripts in ClientFixtures.
+/// real tracer (`qdb-python`) on the seed's example and ClientFixtures.
 @Suite(.serialized) struct ClientRunTests {
-    static let fixtures = Executables.packageRoot + "/Tests/EndToEndTests/ClientFixtures"
+    static let example = Executables.packageRoot + "/examples/qdb_test.py"
+    static let loop = Executables.packageRoot + "/Tests/EndToEndTests/ClientFixtures/loop.py"
 
     func launch(_ script: String, uuid: String) throws -> PseudoTerminal {
         var template = Array("/tmp/qdb-cli-run-XXXXXX".utf8CString)
         let home = String(cString: mkdtemp(&template))
         return try PseudoTerminal(
             executable: try Executables.path(of: "qdb-cli"),
-            arguments: ["run", "-u", uuid, Self.fixtures + "/" + script],
+            arguments: ["run", "-u", uuid, script],
             environment: ["HOME": home, "TERM": "xterm", "PATH": "/usr/bin:/bin"])
     }
 
     @Test func stepsThroughTheExampleAndQuitsHard() throws {
         let uuid = "run-\(getpid())-\(UInt32.random(in: 0...UInt32.max))"
         defer { unlink("/tmp/qdb/.\(uuid)") }
-        let terminal = try launch("qdb_test.py", uuid: uuid)
-        let file = Self.fixtures + "/qdb_test.py"
+        let file = Self.example
+        let terminal = try launch(file, uuid: uuid)
         try terminal.waitFor("> \(file):1 in <module>\n")
         for (command, line) in [("n", 4), ("n", 9), ("n", 22), ("s", 23)] {
             terminal.type(command + "\r")
@@ -51,10 +52,10 @@ import Testing
     @Test func pausesALoopingProgramAndQuitsSoft() throws {
         let uuid = "run-\(getpid())-\(UInt32.random(in: 0...UInt32.max))"
         defer { unlink("/tmp/qdb/.\(uuid)") }
-        let terminal = try launch("loop.py", uuid: uuid)
-        let file = Self.fixtures + "/loop.py"
+        let file = Self.loop
+        let terminal = try launch(file, uuid: uuid)
         try terminal.waitFor("-> import time\n(qdb) ")
-        // A breakpoint keeps tracing on, so that the pause stops in Python.
+        // Where the program stops once the loop is over.
         terminal.type("tbreak \(file):7\r")
         terminal.type("c\r")
         try terminal.waitFor("(qdb) c\n(qdb) ")

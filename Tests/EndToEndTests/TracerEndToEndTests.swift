@@ -11,8 +11,7 @@ import Testing
     /// the test server's.
     func walkthrough(interpreter: @escaping (_ directory: String) throws -> [String]) throws {
         let session = try TracerSession("") { directory, port, _ in
-            let example = try String(
-                contentsOf: TracerSession.fixtures.appendingPathComponent("qdb_test.py"), encoding: .utf8)
+            let example = try String(contentsOfFile: Executables.packageRoot + "/examples/qdb_test.py", encoding: .utf8)
             try example.replacingOccurrences(of: "port=8001", with: "port=\(port)")
                 .write(toFile: directory + "/qdb_test.py", atomically: true, encoding: .utf8)
             return try interpreter(directory) + ["qdb_test.py"]

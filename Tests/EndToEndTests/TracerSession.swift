@@ -12,8 +12,6 @@ final class TracerSession {
     let uuid: String
     private(set) var client: WebSocketTestClient?
 
-    static let fixtures = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("TracerFixtures")
-
     /// Writes `source` as `program.py` in a new directory and debugs it:
     /// `qdb-python -m qdb ... program.py` unless `command` says otherwise
     /// (given the directory, the ports and the uuid).

@@ -55,9 +55,9 @@ struct BreakpointTests {
         var (program, module) = program()
         program.debugger.breakpoints.add(file: "/app/other.py", line: 5)
         let helper = program.call("helper", line: 10, from: module)
-        #expect(!program.debugger.needsLineEvents(helper))
+        #expect(program.isUntraced(helper))
         let other = program.call("work", file: "/app/other.py", line: 4, from: helper)
-        #expect(program.debugger.needsLineEvents(other))
+        #expect(!program.isUntraced(other))
         program.lines(other, 5)
         #expect(program.stops == [FakeStop(kind: .line, function: "work", line: 5)])
     }

@@ -68,6 +68,11 @@ struct FakeProgram {
         return frame
     }
 
+    /// Whether the debugger chose not to trace `frame` when it started.
+    func isUntraced(_ frame: FakeFrame) -> Bool {
+        untraced.contains(ObjectIdentifier(frame.node))
+    }
+
     mutating func line(_ frame: FakeFrame, _ number: Int) {
         frame.node.line = number
         guard !frame.isSkipped, !untraced.contains(ObjectIdentifier(frame.node)) else { return }

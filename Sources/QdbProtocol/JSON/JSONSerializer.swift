@@ -1,6 +1,12 @@
-extension JSONValue {
-    /// Compact JSON text (no spaces), UTF-8 kept as is; only `"`, `\` and
-    /// control characters are escaped.
+/// Something written out as compact JSON text (no spaces, UTF-8 kept as
+/// is; only `"`, `\` and control characters escaped).
+public protocol JSONWritable {
+    /// Appends the JSON text to `output`; lets callers that frame messages
+    /// write the body straight after the header.
+    func append(to output: inout [UInt8])
+}
+
+extension JSONWritable {
     public func serialized() -> String {
         String(decoding: serializedBytes(), as: UTF8.self)
     }
@@ -11,9 +17,9 @@ extension JSONValue {
         append(to: &output)
         return output
     }
+}
 
-    /// Appends the JSON text to `output`; lets callers that frame messages
-    /// write the body straight after the header.
+extension JSONValue: JSONWritable {
     public func append(to output: inout [UInt8]) {
         switch self {
         case .null:

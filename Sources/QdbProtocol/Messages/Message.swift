@@ -49,13 +49,6 @@ public struct Message: Hashable, Sendable {
         .object(JSONObject([("e", event), ("p", payload)]))
     }
 
-    public func serializedBytes() -> [UInt8] {
-        var output: [UInt8] = []
-        output.reserveCapacity(64)
-        append(to: &output)
-        return output
-    }
-
     /// Appends `{"e":…,"p":…}` to `output`. Relays call this for every
     /// message they forward, so it writes the two members directly instead
     /// of building a `JSONObject` first.
@@ -66,11 +59,9 @@ public struct Message: Hashable, Sendable {
         payload.append(to: &output)
         output.append(UInt8(ascii: "}"))
     }
-
-    public func serialized() -> String {
-        json.serialized()
-    }
 }
+
+extension Message: JSONWritable {}
 
 /// Why a frame is not a protocol message.
 public enum MessageError: Error, Hashable, Sendable, CustomStringConvertible {

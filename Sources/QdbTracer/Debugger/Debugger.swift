@@ -156,12 +156,6 @@ struct Debugger<Frame: DebugFrame> {
         }
     }
 
-    /// Whether `frame` needs line events: it can stop by stepping or holds
-    /// breakpoints in its file. Frames that need none run faster.
-    func needsLineEvents(_ frame: Frame) -> Bool {
-        rule.stops(in: frame) || rule.stopFrame == frame || breakpoints.hasBreakpoints(inFile: frame.file)
-    }
-
     /// The frames the core refers to, which the glue must keep alive so
     /// that identity comparisons never match a recycled frame.
     var referencedFrames: [Frame] {

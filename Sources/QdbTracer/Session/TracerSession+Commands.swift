@@ -185,7 +185,7 @@ extension TracerSession {
         }
         if payload["line"]?.nonNull == nil, let name = function?.stringValue {
             guard var located = locateFunction(name) else {
-                send(.error(ErrorInfo(type: command, "Could not find function '\(name)'")))
+                send(.error(ErrorInfo(type: command, "Could not find function '\(name)' (not defined yet? try FILE:LINE)")))
                 return nil
             }
             located.temporary = temporary?.boolValue
