@@ -63,7 +63,8 @@ struct Evaluator {
         }
         switch result {
         case .success:
-            return .evaluation(input: source, exception: nil, output: captured.droppingOneTrailingNewline)
+            return .evaluation(
+                input: source, exception: nil, output: JSONConversion.limited(captured.droppingOneTrailingNewline))
         case .failure(let failure):
             return .evaluation(input: source, exception: failure.exception, output: failure.output)
         }

@@ -7,16 +7,47 @@ import QdbProtocol
 enum JSONConversion {
     /// Deeper structures are shown as their repr, as are cyclic ones.
     static let maximumDepth = 64
+    /// Roughly how many bytes of JSON one value may take: a message must
+    /// stay well below the server's frame limit (16 MiB by default), so
+    /// bigger values are shown abbreviated (reprlib) instead.
+    static let maximumSize = 1 << 20
 
     /// `value` as JSON: None, bool, int, float, str, and lists, tuples and
     /// dicts of those (dict keys as json.dumps converts them); anything else,
-    /// or anything containing something else, as `repr(value)`.
+    /// or anything containing something else, as `repr(value)`; anything
+    /// too big, as an abbreviated repr.
     static func json(from value: PythonObject) -> JSONValue {
-        encode(value.pointer, depth: 0) ?? .string(value.reprText)
+        var budget = maximumSize
+        if let json = encode(value.pointer, depth: 0, budget: &budget) {
+            return json
+        }
+        return .string(budget < 0 ? abbreviatedRepr(value) : limited(value.reprText))
     }
 
-    private static func encode(_ object: PyPointer, depth: Int) -> JSONValue? {
-        guard depth < maximumDepth else { return nil }
+    /// `text`, cut to `maximumSize` characters with a note of what was cut.
+    static func limited(_ text: String) -> String {
+        guard text.utf8.count > maximumSize else { return text }
+        let kept = text.prefix(maximumSize / 4)
+        return kept + "... (\(text.count - kept.count) more characters)"
+    }
+
+    private static func abbreviatedRepr(_ value: PythonObject) -> String {
+        do {
+            let repr = try PythonObject.importModule("reprlib").callMethod("Repr")
+            for (limit, size) in [("maxlevel", 4), ("maxlist", 50), ("maxtuple", 50), ("maxdict", 50), ("maxset", 50),
+                                  ("maxfrozenset", 50), ("maxdeque", 50), ("maxarray", 50), ("maxstring", 1000),
+                                  ("maxlong", 1000), ("maxother", 1000)] {
+                try repr.setAttribute(limit, PythonObject(size))
+            }
+            return try repr.callMethod("repr", value).stringValue ?? "..."
+        } catch {
+            return limited(value.reprText)
+        }
+    }
+
+    private static func encode(_ object: PyPointer, depth: Int, budget: inout Int) -> JSONValue? {
+        guard depth < maximumDepth, budget >= 0 else { return nil }
+        budget -= 8
         if qdb_is_none(object) != 0 { return .null }
         if qdb_is_bool(object) != 0 { return .bool(object == qdb_true()) }
         if qdb_is_long(object) != 0 {
@@ -25,6 +56,7 @@ enum JSONConversion {
                 PyErr_Clear()
                 return nil
             }
+            budget -= digits.utf8.count
             return JSONNumber(literal: digits).map(JSONValue.number)
         }
         if qdb_is_float(object) != 0 {
@@ -35,22 +67,32 @@ enum JSONConversion {
             return JSONNumber(literal: text).map(JSONValue.number)
         }
         if qdb_is_unicode(object) != 0 {
-            return PythonObject(borrowing: object).stringValue.map(JSONValue.string)
+            budget -= PyUnicode_GetLength(object)
+            return budget < 0 ? nil : PythonObject(borrowing: object).stringValue.map(JSONValue.string)
         }
         if qdb_is_list(object) != 0 || qdb_is_tuple(object) != 0 {
             var elements: [JSONValue] = []
+            guard PyObject_Size(object) < budget / 8 else {
+                budget = -1
+                return nil
+            }
             for item in PythonObject(borrowing: object).sequenceItems {
-                guard let element = encode(item.pointer, depth: depth + 1) else { return nil }
+                guard let element = encode(item.pointer, depth: depth + 1, budget: &budget) else { return nil }
                 elements.append(element)
             }
             return .array(elements)
         }
         if qdb_is_dict(object) != 0 {
+            guard PyObject_Size(object) < budget / 8 else {
+                budget = -1
+                return nil
+            }
             var members: [(String, JSONValue)] = []
             for (key, value) in PythonObject(borrowing: object).dictionaryItems {
-                guard let name = keyText(key.pointer), let element = encode(value.pointer, depth: depth + 1) else {
-                    return nil
-                }
+                guard let name = keyText(key.pointer),
+                      let element = encode(value.pointer, depth: depth + 1, budget: &budget)
+                else { return nil }
+                budget -= name.utf8.count
                 members.append((name, element))
             }
             return .object(JSONObject(members))
@@ -63,8 +105,9 @@ enum JSONConversion {
     /// unencodable.
     private static func keyText(_ key: PyPointer) -> String? {
         if qdb_is_unicode(key) != 0 { return PythonObject(borrowing: key).stringValue }
+        var budget = maximumSize
         guard qdb_is_none(key) != 0 || qdb_is_bool(key) != 0 || qdb_is_long(key) != 0 || qdb_is_float(key) != 0,
-              let scalar = encode(key, depth: maximumDepth - 1)
+              let scalar = encode(key, depth: maximumDepth - 1, budget: &budget)
         else { return nil }
         return scalar.serialized()
     }

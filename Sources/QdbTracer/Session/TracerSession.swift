@@ -452,9 +452,15 @@ final class TracerSession: @unchecked Sendable {
         }
     }
 
-    /// Forwards one write of the program to `<stdout>`/`<stderr>`.
+    /// Forwards one write of the program to `<stdout>`/`<stderr>`: one
+    /// `print` event, or several for a write too big for one message.
     func forwardOutput(stream: String, text: String) {
         guard state != .disabled, output != nil else { return }
-        send(.print(.programOutput(stream: stream, text)))
+        var rest = Substring(text)
+        repeat {
+            let chunk = rest.prefix(JSONConversion.maximumSize / 4)
+            rest = rest.dropFirst(chunk.count)
+            send(.print(.programOutput(stream: stream, String(chunk))))
+        } while !rest.isEmpty
     }
 }

@@ -112,3 +112,19 @@ extension TracerSessionTests {
         #expect(run.stops == ["<module>:1", "countdown:4", "countdown:4", "depth:9"])
     }
 }
+
+/// Values too big for one message are shown abbreviated, never dropped.
+extension TracerSessionTests {
+    @Test func bigValuesAreAbbreviated() throws {
+        let run = try Debugging.run("big = list(range(10 ** 6))\ntext = 'x' * (3 * 10 ** 6)\ndone = True\n", commands: [
+            "next", "next", "locals", #"{"e":"eval","p":"big"}"#,
+        ])
+        let locals = try #require(run.all("locals").last?.objectValue)
+        #expect(locals["big"]?.stringValue?.hasSuffix("48, 49, ...]") == true)
+        #expect(locals["text"]?.stringValue?.count == 1000)
+        let evaluated = try #require(run.all("print").compactMap(PrintOutput.init(json:)).last)
+        #expect(evaluated.output.count < JSONConversion.maximumSize)
+        #expect(evaluated.output.hasSuffix("more characters)"))
+        #expect(run.events.allSatisfy { $0.serializedBytes().count < 2 * JSONConversion.maximumSize })
+    }
+}
