@@ -48,12 +48,13 @@ enum FrameHook {
 
     // MARK: Control (GIL held)
 
-    /// Traces `thread` as `mode` says. For `selective`, `preexistingNeedTracing`
+    /// Traces `thread` as `mode` says. For `selective`, `holdsBreakpoint`
+    /// answers for code the hook has not seen, and `preexistingNeedTracing`
     /// says whether the frames running now need line events (one of them
     /// holds a breakpoint).
     static func apply(
         _ mode: Mode, on thread: UnsafeMutablePointer<PyThreadState>, preexistingNeedTracing: Bool = false,
-        holdsBreakpoint: @escaping (UnsafeMutablePointer<PyCodeObject>) -> Bool
+        holdsBreakpoint: @escaping (UnsafeMutablePointer<PyCodeObject>) -> Bool = { _ in false }
     ) {
         self.thread = thread
         self.mode = mode

@@ -260,15 +260,19 @@ final class TracerSession: @unchecked Sendable {
         }
     }
 
-    // MARK: Tracing
+    // MARK: How the thread is traced
 
     /// How the debugged thread is traced: everything while stepping,
     /// nothing without breakpoints, and with breakpoints only the frames
     /// whose code holds one (FrameHook).
     private func trace(_ mode: FrameHook.Mode) {
         guard let debuggee else { return }
-        let preexistingNeedTracing = mode == .selective && stackHoldsBreakpoint()
-        FrameHook.apply(mode, on: debuggee, preexistingNeedTracing: preexistingNeedTracing) { [unowned self] code in
+        guard mode == .selective else {
+            FrameHook.apply(mode, on: debuggee)
+            return
+        }
+        // The hook holds this closure only while the session runs selectively.
+        FrameHook.apply(mode, on: debuggee, preexistingNeedTracing: stackHoldsBreakpoint()) { [unowned self] code in
             codeHoldsBreakpoint(code)
         }
     }
@@ -398,7 +402,7 @@ final class TracerSession: @unchecked Sendable {
     func forgetAfterFork() {
         state = .disabled
         if let thread = PyThreadState_Get() {
-            FrameHook.apply(.off, on: thread) { _ in false }
+            FrameHook.apply(.off, on: thread)
         }
         debuggee = nil
         output?.restore()
