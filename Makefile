@@ -57,8 +57,8 @@ test: deps
 	$(MAKE) lint
 
 lint:
-	pycodestyle python
-	pyflakes3 python
+	pycodestyle python bench
+	pyflakes3 python bench
 
 conformance:
 	tools/conformance.sh .build/debug

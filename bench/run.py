@@ -14,12 +14,12 @@
 Prints medians with min-max and writes everything as JSON. Compare ratios
 from one run, never absolute times across runs: the machine is shared.
 """
+
 import argparse
 import json
 import os
 import re
 import shutil
-import socket
 import statistics
 import subprocess
 import sys
@@ -51,7 +51,9 @@ class Server(object):
         self.log = tempfile.TemporaryFile(mode='w+')
         self.process = subprocess.Popen(
             [binary, '--tracer-port', '0', '--client-port', '0'],
-            stdout=self.log, stderr=subprocess.STDOUT)
+            stdout=self.log,
+            stderr=subprocess.STDOUT,
+        )
         deadline = time.time() + 20
         while time.time() < deadline:
             self.log.seek(0)
@@ -75,45 +77,93 @@ def configurations(bin_dir, server, extension_site, name):
     path = os.path.join(WORKLOADS, name + '.py')
     qdb_python = os.path.join(bin_dir, 'qdb-python')
     lines = {
-        'same file': '%s.py:%d' % (name, marker_line(path, 'same-file breakpoint')),
-        'other file': 'other.py:%d' % marker_line(
-            os.path.join(WORKLOADS, 'other.py'), 'other-file breakpoint'),
-        'hot function': '%s.py:%d' % (name, marker_line(path, 'hot-function breakpoint')),
+        'same file': '%s.py:%d'
+        % (name, marker_line(path, 'same-file breakpoint')),
+        'other file': 'other.py:%d'
+        % marker_line(
+            os.path.join(WORKLOADS, 'other.py'), 'other-file breakpoint'
+        ),
+        'hot function': '%s.py:%d'
+        % (name, marker_line(path, 'hot-function breakpoint')),
     }
 
     def qdb(interpreter, where, uuid):
         return interpreter + [
-            '-m', 'qdb', '--host', '127.0.0.1', '--port', str(server.tracer_port),
-            '--uuid', uuid, '-c', 'break ' + lines[where], '-c', 'continue', path]
+            '-m',
+            'qdb',
+            '--host',
+            '127.0.0.1',
+            '--port',
+            str(server.tracer_port),
+            '--uuid',
+            uuid,
+            '-c',
+            'break ' + lines[where],
+            '-c',
+            'continue',
+            path,
+        ]
 
     def pdb(where):
-        return [BASELINE, '-m', 'pdb', '-c', 'break ' + lines[where], '-c', 'continue', path]
+        return [
+            BASELINE,
+            '-m',
+            'pdb',
+            '-c',
+            'break ' + lines[where],
+            '-c',
+            'continue',
+            path,
+        ]
 
     yield 'python3', [BASELINE, path], {}
     yield 'qdb-python, untraced', [qdb_python, path], {}
     for where in ('other file', 'same file', 'hot function'):
-        yield 'qdb-python, breakpoint in %s' % where, qdb([qdb_python], where, name + where), {}
+        yield 'qdb-python, breakpoint in %s' % where, qdb(
+            [qdb_python], where, name + where
+        ), {}
     if extension_site:
-        yield ('python3 + _qdb, breakpoint in same file',
-               qdb([BASELINE], 'same file', name + 'extension'), {'PYTHONPATH': extension_site})
+        for where in ('other file', 'same file'):
+            yield (
+                'python3 + _qdb, breakpoint in %s' % where,
+                qdb([BASELINE], where, name + 'extension' + where),
+                {'PYTHONPATH': extension_site},
+            )
     for where in ('other file', 'same file'):
         yield 'pdb, breakpoint in %s' % where, pdb(where), {}
 
 
 def run_once(command, environment):
     result = subprocess.run(
-        command, cwd=WORKLOADS, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE, env=dict(os.environ, **environment), timeout=600,
-        universal_newlines=True)
+        command,
+        cwd=WORKLOADS,
+        stdin=subprocess.DEVNULL,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        env=dict(os.environ, **environment),
+        timeout=600,
+        universal_newlines=True,
+    )
     for line in reversed(result.stdout.splitlines()):
         if line.startswith('{"wall"'):
             return json.loads(line)
-    raise RuntimeError('%s printed no timing (exit %s):\n%s\n%s' % (
-        ' '.join(command), result.returncode, result.stdout[-2000:], result.stderr[-2000:]))
+    raise RuntimeError(
+        '%s printed no timing (exit %s):\n%s\n%s'
+        % (
+            ' '.join(command),
+            result.returncode,
+            result.stdout[-2000:],
+            result.stderr[-2000:],
+        )
+    )
 
 
 def summary(values):
-    return {'median': statistics.median(values), 'min': min(values), 'max': max(values)}
+    return {
+        'median': statistics.median(values),
+        'min': min(values),
+        'max': max(values),
+    }
 
 
 def benchmark_workload(name, bin_dir, server, extension_site, rounds, warmup):
@@ -128,9 +178,17 @@ def benchmark_workload(name, bin_dir, server, extension_site, rounds, warmup):
     result = {}
     for label, runs in times.items():
         result[label] = {
-            kind: dict(summary([run[kind] / base[kind] for run, base in zip(runs, baseline)]),
-                       seconds=summary([run[kind] for run in runs]))
-            for kind in ('cpu', 'wall')}
+            kind: dict(
+                summary(
+                    [
+                        run[kind] / base[kind]
+                        for run, base in zip(runs, baseline)
+                    ]
+                ),
+                seconds=summary([run[kind] for run in runs]),
+            )
+            for kind in ('cpu', 'wall')
+        }
     return result
 
 
@@ -140,9 +198,22 @@ def step_round_trip(bin_dir, server, steps, warmup):
     with open(program, 'w') as f:
         f.write('total = 0\nfor i in range(10 ** 7):\n    total += i\n')
     tracer = subprocess.Popen(
-        [os.path.join(bin_dir, 'qdb-python'), '-m', 'qdb', '--host', '127.0.0.1',
-         '--port', str(server.tracer_port), '--uuid', 'steps', program],
-        stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        [
+            os.path.join(bin_dir, 'qdb-python'),
+            '-m',
+            'qdb',
+            '--host',
+            '127.0.0.1',
+            '--port',
+            str(server.tracer_port),
+            '--uuid',
+            'steps',
+            program,
+        ],
+        stdin=subprocess.DEVNULL,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
     try:
         client = websocket.Client('127.0.0.1', server.client_port, '/steps')
         client.send({'e': 'start', 'p': ''})
@@ -162,10 +233,12 @@ def step_round_trip(bin_dir, server, steps, warmup):
         tracer.wait()
         shutil.rmtree(os.path.dirname(program), ignore_errors=True)
     durations.sort()
-    return {'steps': len(durations),
-            'p50_ms': durations[len(durations) // 2],
-            'p99_ms': durations[int(len(durations) * 0.99) - 1],
-            'max_ms': durations[-1]}
+    return {
+        'steps': len(durations),
+        'p50_ms': durations[len(durations) // 2],
+        'p99_ms': durations[int(len(durations) * 0.99) - 1],
+        'max_ms': durations[-1],
+    }
 
 
 def extension_site_directory(root):
@@ -175,7 +248,9 @@ def extension_site_directory(root):
     if not os.path.exists(built):
         return None
     site = tempfile.mkdtemp(prefix='qdb-bench-site-')
-    shutil.copytree(os.path.join(root, 'python', 'qdb'), os.path.join(site, 'qdb'))
+    shutil.copytree(
+        os.path.join(root, 'python', 'qdb'), os.path.join(site, 'qdb')
+    )
     shutil.copy(built, os.path.join(site, 'qdb', '_qdb.so'))
     return site
 
@@ -183,35 +258,62 @@ def extension_site_directory(root):
 def print_workload(name, result):
     print('\n%s (ratio to python3 in the same round: median [min-max])' % name)
     for label, kinds in result.items():
-        print('  %-45s cpu %5.2fx [%.2f-%.2f]   wall %5.2fx [%.2f-%.2f]' % (
-            label, kinds['cpu']['median'], kinds['cpu']['min'], kinds['cpu']['max'],
-            kinds['wall']['median'], kinds['wall']['min'], kinds['wall']['max']))
+        print(
+            '  %-45s cpu %5.2fx [%.2f-%.2f]   wall %5.2fx [%.2f-%.2f]'
+            % (
+                label,
+                kinds['cpu']['median'],
+                kinds['cpu']['min'],
+                kinds['cpu']['max'],
+                kinds['wall']['median'],
+                kinds['wall']['min'],
+                kinds['wall']['max'],
+            )
+        )
 
 
 def main():
     parser = argparse.ArgumentParser(description=__doc__.split('\n')[0])
-    parser.add_argument('--bin', required=True, help='directory of the built binaries')
+    parser.add_argument(
+        '--bin', required=True, help='directory of the built binaries'
+    )
     parser.add_argument('--rounds', type=int, default=5)
     parser.add_argument('--warmup', type=int, default=1)
     parser.add_argument('--steps', type=int, default=1000)
-    parser.add_argument('--only', nargs='*', default=NAMES, help='workloads to run')
-    parser.add_argument('--out', default=os.path.join(HERE, '..', 'bench-results'))
+    parser.add_argument(
+        '--only', nargs='*', default=NAMES, help='workloads to run'
+    )
+    parser.add_argument(
+        '--out', default=os.path.join(HERE, '..', 'bench-results')
+    )
     args = parser.parse_args()
 
     bin_dir = os.path.abspath(args.bin)
     root = os.path.dirname(HERE)
     server = Server(os.path.join(bin_dir, 'qdb-server'))
     extension_site = extension_site_directory(root)
-    results = {'python': subprocess.check_output([BASELINE, '--version'], universal_newlines=True).strip(),
-               'rounds': args.rounds, 'warmup': args.warmup, 'workloads': {}}
+    results = {
+        'python': subprocess.check_output(
+            [BASELINE, '--version'], universal_newlines=True
+        ).strip(),
+        'rounds': args.rounds,
+        'warmup': args.warmup,
+        'workloads': {},
+    }
     try:
         for name in args.only:
             results['workloads'][name] = benchmark_workload(
-                name, bin_dir, server, extension_site, args.rounds, args.warmup)
+                name, bin_dir, server, extension_site, args.rounds, args.warmup
+            )
             print_workload(name, results['workloads'][name])
-        results['step_round_trip'] = step_round_trip(bin_dir, server, args.steps, 50)
-        print('\nstep round trip over %(steps)d steps: p50 %(p50_ms).3f ms, p99 %(p99_ms).3f ms, '
-              'max %(max_ms).3f ms' % results['step_round_trip'])
+        results['step_round_trip'] = step_round_trip(
+            bin_dir, server, args.steps, 50
+        )
+        print(
+            '\nstep round trip over %(steps)d steps: p50 %(p50_ms).3f ms, '
+            'p99 %(p99_ms).3f ms, max %(max_ms).3f ms'
+            % results['step_round_trip']
+        )
     finally:
         server.stop()
         if extension_site:

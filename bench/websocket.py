@@ -1,5 +1,6 @@
 """A minimal blocking WebSocket client (RFC 6455, standard library only)
 speaking qdb's client protocol, for the benchmarks."""
+
 import base64
 import hashlib
 import json
@@ -15,15 +16,20 @@ class Client(object):
         self.sock = socket.create_connection((host, port), timeout=timeout)
         self.sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
         key = base64.b64encode(os.urandom(16)).decode('ascii')
-        self.sock.sendall((
-            'GET %s HTTP/1.1\r\nHost: %s:%d\r\nUpgrade: websocket\r\n'
-            'Connection: Upgrade\r\nSec-WebSocket-Key: %s\r\n'
-            'Sec-WebSocket-Version: 13\r\n\r\n' % (path, host, port, key)).encode('ascii'))
+        self.sock.sendall(
+            (
+                'GET %s HTTP/1.1\r\nHost: %s:%d\r\nUpgrade: websocket\r\n'
+                'Connection: Upgrade\r\nSec-WebSocket-Key: %s\r\n'
+                'Sec-WebSocket-Version: 13\r\n\r\n' % (path, host, port, key)
+            ).encode('ascii')
+        )
         self.buffer = b''
         while b'\r\n\r\n' not in self.buffer:
             self._fill()
         head, _, self.buffer = self.buffer.partition(b'\r\n\r\n')
-        accept = base64.b64encode(hashlib.sha1((key + GUID).encode('ascii')).digest())
+        accept = base64.b64encode(
+            hashlib.sha1((key + GUID).encode('ascii')).digest()
+        )
         if b' 101 ' not in head.split(b'\r\n')[0] or accept not in head:
             raise ConnectionError('WebSocket handshake refused: %r' % head)
 
@@ -49,7 +55,9 @@ class Client(object):
         else:
             header += bytes([0x80 | 127]) + struct.pack('>Q', len(payload))
         mask = os.urandom(4)
-        masked = bytes(byte ^ mask[index % 4] for index, byte in enumerate(payload))
+        masked = bytes(
+            byte ^ mask[index % 4] for index, byte in enumerate(payload)
+        )
         self.sock.sendall(bytes(header) + mask + masked)
 
     def receive(self):

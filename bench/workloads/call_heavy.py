@@ -1,6 +1,9 @@
 """Call-heavy: recursion and small methods."""
-import other  # noqa: F401
+import other
 import timing
+
+# The other file's breakpoint is in this function, which never runs.
+OTHER_FILE_TARGET = other.never_called
 
 
 class Vector(object):
@@ -8,8 +11,8 @@ class Vector(object):
         self.x = x
         self.y = y
 
-    def add(self, other):
-        return Vector(self.x + other.x, self.y + other.y)
+    def add(self, vector):
+        return Vector(self.x + vector.x, self.y + vector.y)
 
     def length_squared(self):
         return self.x * self.x + self.y * self.y

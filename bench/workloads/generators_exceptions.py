@@ -1,6 +1,9 @@
 """Generators and exceptions."""
-import other  # noqa: F401
+import other
 import timing
+
+# The other file's breakpoint is in this function, which never runs.
+OTHER_FILE_TARGET = other.never_called
 
 
 def numbers(limit):

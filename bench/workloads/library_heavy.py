@@ -4,8 +4,11 @@ import fractions
 import pprint
 import textwrap
 
-import other  # noqa: F401
+import other
 import timing
+
+# The other file's breakpoint is in this function, which never runs.
+OTHER_FILE_TARGET = other.never_called
 
 TEXT = ' '.join('word%d' % (i % 97) for i in range(6000))
 
