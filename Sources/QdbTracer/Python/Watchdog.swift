@@ -10,6 +10,9 @@ import CPython
 /// touched under `lock`; the watchdog thread takes the GIL before the lock,
 /// as every other user does, so they cannot deadlock.
 final class Watchdog: @unchecked Sendable {
+    /// One for the process: its thread, once started, lives as long.
+    static let shared = Watchdog()
+
     private struct Assignment {
         let thread: UInt
         let deadline: Deadline

@@ -65,7 +65,7 @@ final class TracerSession: @unchecked Sendable {
         evaluator = Evaluator(
             evalFunction: options.evalFunction, exceptionSerializer: options.exceptionSerializer,
             reprFunction: options.reprFunction, defaultNamespace: options.defaultNamespace,
-            timeout: options.executionTimeout, watchdog: Watchdog())
+            timeout: options.executionTimeout, watchdog: .shared)
     }
 
     /// Starts forwarding output, if the options ask for it and someone
