@@ -352,3 +352,14 @@ import Testing
         #expect(session.program.standardOutput.contains("child\n"))
     }
 }
+
+extension TracerEndToEndTests {
+    @Test func aSyntaxErrorReachesTheClientLikeAnyException() throws {
+        let session = try TracerSession("def broken(:\n")
+        let client = try WebSocketTestClient(port: session.server.clientPort, path: "/" + session.uuid, timeout: 20)
+        try client.send(Message("start", ""))
+        let messages = try client.receiveUntilClose(timeout: 20).messages
+        #expect(TracerSession.programOutput(messages, stream: PrintOutput.standardError).contains("SyntaxError: invalid syntax"))
+        #expect(session.program.waitForExit(timeout: 20) == 1)
+    }
+}

@@ -74,7 +74,7 @@ def main(argv=None):
     script = os.path.abspath(arguments.script)
     try:
         with open(script, 'rb') as f:
-            code = compile(f.read(), script, 'exec')
+            source = f.read()
     except OSError as error:
         sys.exit('python -m qdb: cannot open %s: %s' % (
             arguments.script, error.strerror))
@@ -85,7 +85,7 @@ def main(argv=None):
         ('host', arguments.host), ('port', arguments.port),
         ('uuid', arguments.uuid), ('auth_msg', arguments.auth))
         if value is not None}
-    config = QdbConfig.get_config().merge(QdbConfig(**overrides))
+    config = QdbConfig.get_config()._replace(**overrides)
     if config.cmd_manager is None:
         config = config._replace(cmd_manager=RemoteCommandManager())
     try:
@@ -101,6 +101,9 @@ def main(argv=None):
     globals_ = main_module(script)
     status = 0
     try:
+        # Compiled once connected, so that a syntax error reaches the
+        # clients like any other exception.
+        code = compile(source, script, 'exec')
         qdb.set_trace(sys._getframe(), stop=True)
         exec(code, globals_)
     except SystemExit as exit:

@@ -1,22 +1,35 @@
 #if canImport(Glibc)
 import Glibc
 #endif
+import Foundation
 
 /// The program `qdb-cli run` debugs, as a child process: in a process
 /// group of its own (Ctrl-C at the prompt means "pause", and must not
 /// reach it as SIGINT), with no terminal (its output reaches the user as
-/// `print` events), and stopped when the client ends.
-final class ChildProgram {
+/// `print` events, and its standard error goes to `errorLog` as well, for
+/// when it fails before a client could attach), and stopped when the
+/// client ends.
+final class ChildProgram: @unchecked Sendable {
     let pid: pid_t
-    private var isReaped = false
+    let errorLog: String
+    // Guarded by `lock`: the exit watcher and `stop` may both reap.
+    private var exitStatus: Int32?
+    private let lock = NSLock()
 
     init(executable: String, arguments: [String]) throws(ClientError) {
+        var template = Array("/tmp/qdb-run-stderr-XXXXXX".utf8CString)
+        let log = mkstemp(&template)
+        guard log >= 0 else {
+            throw .cannotStartProgram("cannot create a file for the program's errors: \(String(cString: strerror(errno)))")
+        }
+        close(log)
+        errorLog = String(decoding: template.dropLast().map { UInt8(bitPattern: $0) }, as: UTF8.self)
         var actions = posix_spawn_file_actions_t()
         posix_spawn_file_actions_init(&actions)
         defer { posix_spawn_file_actions_destroy(&actions) }
-        for descriptor: Int32 in [0, 1, 2] {
-            posix_spawn_file_actions_addopen(&actions, descriptor, "/dev/null", descriptor == 0 ? O_RDONLY : O_WRONLY, 0)
-        }
+        posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0)
+        posix_spawn_file_actions_addopen(&actions, 1, "/dev/null", O_WRONLY, 0)
+        posix_spawn_file_actions_addopen(&actions, 2, errorLog, O_WRONLY | O_TRUNC, 0)
         var attributes = posix_spawnattr_t()
         posix_spawnattr_init(&attributes)
         defer { posix_spawnattr_destroy(&attributes) }
@@ -33,21 +46,55 @@ final class ChildProgram {
         self.pid = pid
     }
 
+    deinit {
+        unlink(errorLog)
+    }
+
+    /// The wait status once the program has exited, nil while it runs.
+    var status: Int32? {
+        lock.withLock {
+            if exitStatus == nil {
+                var status: Int32 = 0
+                if waitpid(pid, &status, WNOHANG) == pid {
+                    exitStatus = status
+                }
+            }
+            return exitStatus
+        }
+    }
+
+    /// Returns once the program has exited (or the task is cancelled).
+    func waitForExit() async {
+        while status == nil && !Task.isCancelled {
+            try? await Task.sleep(for: .milliseconds(50))
+        }
+    }
+
+    /// What the program wrote to standard error, its last lines.
+    func errorText(lines count: Int = 20) -> String {
+        guard let file = fopen(errorLog, "r") else { return "" }
+        defer { fclose(file) }
+        var lines: [String] = []
+        var buffer = [CChar](repeating: 0, count: 4096)
+        while fgets(&buffer, Int32(buffer.count), file) != nil {
+            lines.append(String(decoding: buffer.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self))
+        }
+        return lines.suffix(count).joined()
+    }
+
     /// Asks the program to stop (SIGTERM), then kills it if it has not
     /// within `grace`; reaps it either way.
     func stop(grace: Duration = .seconds(2)) async {
-        guard !isReaped else { return }
+        guard status == nil else { return }
         kill(pid, SIGTERM)
         let deadline = ContinuousClock.now + grace
-        var status: Int32 = 0
-        while waitpid(pid, &status, WNOHANG) == 0 {
+        while status == nil {
             if ContinuousClock.now >= deadline {
                 kill(pid, SIGKILL)
-                waitpid(pid, &status, 0)
-                break
+                await waitForExit()
+                return
             }
             try? await Task.sleep(for: .milliseconds(20))
         }
-        isReaped = true
     }
 }

@@ -27,20 +27,37 @@ public enum ScriptSession {
         } catch {
             return .failed(error)
         }
-        let exit: ClientExit
-        do {
-            let program = try ChildProgram(
+        let program: ChildProgram
+        do throws(ClientError) {
+            program = try ChildProgram(
                 executable: python,
                 arguments: ["-m", "qdb", "--host", "127.0.0.1", "--port", String(server.tracerPort),
                             "--uuid", uuid, "--auth", token, script] + arguments)
-            let address = WebSocketAddress(host: "127.0.0.1", port: server.clientPort, path: "/" + uuid)
-            exit = await TerminalClient.run(ClientOptions(address: address, uuid: uuid, authMessage: token))
-            await program.stop()
         } catch {
-            exit = .failed(error)
+            await server.shutdown()
+            return .failed(error)
         }
+        // A program that ends on its own leaves the session to its tracer's
+        // goodbye; one that died before a client could attach (a syntax
+        // error, say) would leave the client waiting for the attach
+        // timeout, so the server goes and the client ends at once.
+        let watcher = Task {
+            await program.waitForExit()
+            try? await Task.sleep(for: .seconds(1))
+            guard !Task.isCancelled else { return false }
+            await server.shutdown()
+            return true
+        }
+        let address = WebSocketAddress(host: "127.0.0.1", port: server.clientPort, path: "/" + uuid)
+        let exit = await TerminalClient.run(ClientOptions(address: address, uuid: uuid, authMessage: token))
+        watcher.cancel()
+        let programDiedFirst = await watcher.value
+        await program.stop()
         await server.shutdown()
-        return exit
+        guard programDiedFirst else { return exit }
+        let errors = program.errorText()
+        return .failed(.cannotStartProgram(
+            "the program ended before its session did" + (errors.isEmpty ? "" : ":\n" + errors)))
     }
 
     private static func startServer(token: String) async throws(ClientError) -> QdbServer {
