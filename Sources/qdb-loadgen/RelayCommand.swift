@@ -196,14 +196,22 @@ struct RelayMeasurement {
     /// Messages per second delivered to clients, median of the intervals.
     var medianRate: Double { median(rates) ?? 0 }
 
+    /// The relay's CPU time per message delivered, in microseconds: on a
+    /// machine whose other load takes CPU from the relay, the rate drops
+    /// but this figure stays about the same.
+    var relayMicrosecondsPerMessage: Double? {
+        median(relayCPU).map { $0 / medianRate * 1e6 }
+    }
+
     func summary(clientsPerSession: Int) -> String {
         var text = "\(grouped(Int(medianRate))) messages/s to clients"
         if clientsPerSession > 1 {
             text += " (\(grouped(Int(medianRate) / clientsPerSession)) from tracers)"
         }
         text += " [\(grouped(Int(rates.min() ?? 0)))–\(grouped(Int(rates.max() ?? 0)))]"
-        if let relayCPU = median(relayCPU), let loadCPU = median(loadCPU) {
+        if let relayCPU = median(relayCPU), let loadCPU = median(loadCPU), let perMessage = relayMicrosecondsPerMessage {
             text += "; CPU cores: relay \(fixed(relayCPU, 2)), load generator \(fixed(loadCPU, 2))"
+            text += "; relay CPU per message \(fixed(perMessage, 2)) µs"
         }
         return text
     }
@@ -215,6 +223,7 @@ struct RelayMeasurement {
             "interval_rates": .array(rates.map { .number($0, places: 0) }),
             "relay_cpu_cores": median(relayCPU).map { .number($0, places: 3) } ?? .null,
             "load_generator_cpu_cores": median(loadCPU).map { .number($0, places: 3) } ?? .null,
+            "relay_cpu_microseconds_per_message": relayMicrosecondsPerMessage.map { .number($0, places: 3) } ?? .null,
             "mean_message_bytes": .number(meanMessageBytes, places: 1),
             "failures": JSONValue(failures),
         ]
