@@ -106,6 +106,14 @@ public final class QdbServer: Sendable {
     /// start at once.
     private static let acceptBacklog: Int32 = 4096
 
+    /// How big a connection's receive buffer starts, and how it adapts. NIO
+    /// keeps each connection's last receive buffer for its next read, and
+    /// most sessions sit idle (a program stopped at a breakpoint, someone
+    /// reading its code): starting at 256 bytes rather than NIO's 2 KiB
+    /// saves 3.5 KiB per session. A connection whose reads fill the buffer
+    /// gets a bigger one, up to the same 64 KiB as NIO's default.
+    private static let receiveBuffers = AdaptiveRecvByteBufferAllocator(minimum: 64, initial: 256, maximum: 65536)
+
     private static func bindTracerListener(
         _ configuration: ServerConfiguration, group: MultiThreadedEventLoopGroup, driver: NIOLoopBound<SessionDriver>
     ) async throws -> any Channel {
@@ -114,6 +122,7 @@ public final class QdbServer: Sendable {
             .serverChannelOption(.backlog, value: acceptBacklog)
             .serverChannelOption(.socketOption(.so_reuseaddr), value: 1)
             .childChannelOption(.socketOption(.tcp_nodelay), value: 1)
+            .childChannelOption(.recvAllocator, value: receiveBuffers)
             .childChannelInitializer { channel in
                 channel.eventLoop.makeCompletedFuture {
                     try channel.pipeline.syncOperations.addHandlers(
@@ -133,6 +142,7 @@ public final class QdbServer: Sendable {
             .serverChannelOption(.backlog, value: acceptBacklog)
             .serverChannelOption(.socketOption(.so_reuseaddr), value: 1)
             .childChannelOption(.socketOption(.tcp_nodelay), value: 1)
+            .childChannelOption(.recvAllocator, value: receiveBuffers)
             .childChannelInitializer { channel in
                 channel.eventLoop.makeCompletedFuture {
                     try ClientPipeline.configure(channel, upgrader: upgrader)
