@@ -39,8 +39,11 @@ enum ReferenceRelay {
             upgradePipelineHandler: { channel, request in
                 channel.eventLoop.makeCompletedFuture {
                     let uuid = String(request.uri.dropFirst())
-                    try channel.pipeline.syncOperations.addHandler(
-                        ReferenceClientHandler(uuid: uuid, rooms: rooms.value))
+                    let operations = channel.pipeline.syncOperations
+                    let outlet = ReferenceOutlet()
+                    try operations.addHandler(
+                        outlet, position: .before(operations.handler(type: WebSocketFrameEncoder.self)))
+                    try operations.addHandler(ReferenceClientHandler(uuid: uuid, rooms: rooms.value, outlet: outlet))
                 }
             })
         let clientListener = try await ServerBootstrap(group: group)
@@ -150,22 +153,23 @@ final class ReferenceTracerHandler: ChannelInboundHandler {
 }
 
 /// A client of the reference relay: its first message (`start`) goes to
-/// the tracer; what the tracer sends comes out as text frames.
+/// the tracer; what the tracer sends comes out as text frames. Like
+/// qdb-server's clients (`OutgoingFrames`, `WebSocketOutlet`), it frames
+/// what it sends itself into one buffer per flush, written past NIO's
+/// per-frame encoder: the two relays then differ only in what qdb-server
+/// does with the messages.
 final class ReferenceClientHandler: ChannelInboundHandler {
     typealias InboundIn = WebSocketFrame
-    typealias OutboundOut = WebSocketFrame
 
     private let room: Rooms.Room
-    private var context: ChannelHandlerContext?
+    private let outlet: ReferenceOutlet
     private var hasStarted = false
     private var isStalled = false
+    private var outgoing: ByteBuffer?
 
-    init(uuid: String, rooms: Rooms) {
+    init(uuid: String, rooms: Rooms, outlet: ReferenceOutlet) {
         room = rooms.room(uuid)
-    }
-
-    func handlerAdded(context: ChannelHandlerContext) {
-        self.context = context
+        self.outlet = outlet
     }
 
     func channelRead(context: ChannelHandlerContext, data: NIOAny) {
@@ -190,12 +194,29 @@ final class ReferenceClientHandler: ChannelInboundHandler {
         context.fireChannelInactive()
     }
 
+    /// Appends a final, unmasked text frame holding `body`.
     func send(_ body: ByteBuffer) {
-        context?.write(wrapOutboundOut(WebSocketFrame(fin: true, opcode: .text, data: body)), promise: nil)
+        if outgoing == nil {
+            outgoing = ByteBuffer()
+        }
+        outgoing!.writeInteger(UInt8(0x81))
+        switch body.readableBytes {
+        case ..<126:
+            outgoing!.writeInteger(UInt8(body.readableBytes))
+        case ...Int(UInt16.max):
+            outgoing!.writeInteger(UInt8(126))
+            outgoing!.writeInteger(UInt16(body.readableBytes))
+        default:
+            outgoing!.writeInteger(UInt8(127))
+            outgoing!.writeInteger(UInt64(body.readableBytes))
+        }
+        outgoing!.writeImmutableBuffer(body)
     }
 
     func flush() {
-        context?.flush()
+        guard let frames = outgoing, let context = outlet.context else { return }
+        outgoing = nil
+        context.writeAndFlush(outlet.wrapOutboundOut(frames), promise: nil)
     }
 
     private func setStalled(_ isStalled: Bool) {
@@ -205,6 +226,23 @@ final class ReferenceClientHandler: ChannelInboundHandler {
         if room.stalledClientCount == (isStalled ? 1 : 0) {
             room.tracer?.setReading(!isStalled)
         }
+    }
+}
+
+/// Where a reference client's framed bytes enter the pipeline: in front
+/// of the WebSocket frame encoder, which NIO's upgrader installs for good.
+final class ReferenceOutlet: ChannelOutboundHandler {
+    typealias OutboundIn = ByteBuffer
+    typealias OutboundOut = ByteBuffer
+
+    private(set) var context: ChannelHandlerContext?
+
+    func handlerAdded(context: ChannelHandlerContext) {
+        self.context = context
+    }
+
+    func handlerRemoved(context: ChannelHandlerContext) {
+        self.context = nil
     }
 }
 
