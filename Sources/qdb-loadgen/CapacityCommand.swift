@@ -12,8 +12,10 @@ struct CapacityCommand: AsyncParsableCommand {
         discussion: """
             Every tracer starts with a stop (watchlist, stack) and answers its client's start with \
             breakpoints, watchlist and stack; a session counts once its client received all five. \
-            The server's RSS (VmRSS) with every session attached, minus its RSS idle, divided by \
-            the sessions, is the memory per session. Fewer sessions are opened than asked when \
+            With --burst, every tracer then sends that much program output at once, as a program \
+            that printed a lot before stopping would, and the sessions are measured once their \
+            clients have it all. The server's RSS (VmRSS) with every session attached, minus its \
+            RSS idle, divided by the sessions, is the memory per session. Fewer sessions are opened than asked when \
             either process may not open enough files (RLIMIT_NOFILE), and the report says so.
             """)
 
@@ -23,13 +25,18 @@ struct CapacityCommand: AsyncParsableCommand {
     @Option(help: "Sessions being set up at once.")
     var concurrency = 128
 
+    @Option(help: "KiB of program output each tracer sends once every session is attached (0: none).")
+    var burst = 0
+
     @Option(help: "The memory budget per session in KiB, which the result is compared with.")
     var targetKiB = 20.0
 
     @OptionGroup var options: ServerOptions
 
     func validate() throws {
-        guard sessions >= 1, concurrency >= 1 else { throw ValidationError("--sessions and --concurrency must be positive") }
+        guard sessions >= 1, concurrency >= 1, burst >= 0 else {
+            throw ValidationError("--sessions and --concurrency must be positive, --burst not negative")
+        }
     }
 
     func run() async throws {
@@ -64,6 +71,9 @@ struct CapacityCommand: AsyncParsableCommand {
             }
         }
         let setupSeconds = (ContinuousClock.now - setupStart).seconds
+        if burst > 0 {
+            try await sendBurst(through: load, count: count, tally: tally)
+        }
 
         // The server is quiet once every client got its five messages;
         // a few samples a moment later show whether its size settled.
@@ -81,7 +91,8 @@ struct CapacityCommand: AsyncParsableCommand {
         let bytesPerSession = (loadedBytes - Double(idleBytes)) / Double(count)
         let kibPerSession = bytesPerSession / 1024
         print("""
-            capacity: \(grouped(count)) sessions (a tracer and a client each) attached in \(fixed(setupSeconds, 1)) s
+            capacity: \(grouped(count)) sessions (a tracer and a client each) attached in \(fixed(setupSeconds, 1)) s\
+            \(burst > 0 ? ", then \(burst) KiB of output through each" : "")
               qdb-server RSS: idle \(fixed(Double(idleBytes) / 1_048_576, 1)) MiB, \
             with the sessions \(fixed(loadedBytes / 1_048_576, 1)) MiB
               per session: \(fixed(kibPerSession, 2)) KiB = \(fixed(kibPerSession / targetKiB, 2)) × the \
@@ -97,6 +108,7 @@ struct CapacityCommand: AsyncParsableCommand {
             "benchmark": "server-capacity",
             "sessions_requested": JSONValue(sessions),
             "sessions": JSONValue(count),
+            "burst_kib": JSONValue(burst),
             "session_limit": JSONValue(limit),
             "setup_seconds": .number(setupSeconds, places: 2),
             "server_rss_idle_bytes": JSONValue(idleBytes),
@@ -109,6 +121,21 @@ struct CapacityCommand: AsyncParsableCommand {
             "machine": MachineDescription.json,
         ], to: options.json)
         guard failures == 0 else { throw ExitCode.failure }
+    }
+
+    /// Has every tracer send `burst` KiB of prints, and waits until every
+    /// client has received them.
+    private func sendBurst(through load: SessionLoad, count: Int, tally: LoadTally) async throws {
+        let (frames, messageCount) = StreamPayload.print.batch(ofAbout: burst * 1024)
+        let expected = tally.clientMessages.load(ordering: .relaxed) + count * messageCount
+        load.send(frames)
+        let deadline = ContinuousClock.now + .seconds(120)
+        while tally.clientMessages.load(ordering: .relaxed) < expected {
+            guard ContinuousClock.now < deadline, tally.failureCount.load(ordering: .relaxed) == 0 else {
+                throw LoadError("The clients did not receive every burst: \(tally.firstFailureDescription ?? "timed out")")
+            }
+            try await Task.sleep(for: .milliseconds(50))
+        }
     }
 
     /// The sessions to open: as asked, unless the server or this process

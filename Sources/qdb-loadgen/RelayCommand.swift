@@ -107,10 +107,12 @@ struct RelayCommand: AsyncParsableCommand {
         }
         let elapsed = (last.time - start).seconds
         let relayCPU = try relay.probe.map { try ($0.cpuSeconds() - relayCPUStart!) / elapsed }
+        let relayRSS = try relay.probe?.residentBytes()
         let ownCPU = (try ProcessProbe.current.cpuSeconds() - ownCPUStart) / elapsed
         let bytes = tally.clientBytes.load(ordering: .relaxed) - bytesStart
         let measurement = RelayMeasurement(
             rates: rates, relayCPU: relayCPU.map { [$0] } ?? [], loadCPU: [ownCPU],
+            relayRSS: relayRSS.map { [Double($0)] } ?? [],
             meanMessageBytes: Double(bytes) / Double(max(1, last.messages - messagesStart)),
             failures: tally.failureCount.load(ordering: .relaxed), firstFailure: tally.firstFailureDescription)
         await load.close()
@@ -162,11 +164,13 @@ struct RelayCommand: AsyncParsableCommand {
 }
 
 /// What one relay did under load: the delivery rate of each interval,
-/// and the CPU each side used (in cores) while measured.
+/// the CPU each side used (in cores) while measured, and the relay's RSS
+/// at the end.
 struct RelayMeasurement {
     var rates: [Double]
     var relayCPU: [Double]
     var loadCPU: [Double]
+    var relayRSS: [Double]
     var meanMessageBytes: Double
     var failures: Int
     var firstFailure: String?
@@ -176,18 +180,20 @@ struct RelayMeasurement {
         rates = runs.flatMap(\.rates)
         relayCPU = runs.flatMap(\.relayCPU)
         loadCPU = runs.flatMap(\.loadCPU)
+        relayRSS = runs.flatMap(\.relayRSS)
         meanMessageBytes = runs.map(\.meanMessageBytes).reduce(0, +) / Double(max(1, runs.count))
         failures = runs.map(\.failures).reduce(0, +)
         firstFailure = runs.lazy.compactMap(\.firstFailure).first
     }
 
     init(
-        rates: [Double], relayCPU: [Double], loadCPU: [Double], meanMessageBytes: Double, failures: Int,
-        firstFailure: String?
+        rates: [Double], relayCPU: [Double], loadCPU: [Double], relayRSS: [Double], meanMessageBytes: Double,
+        failures: Int, firstFailure: String?
     ) {
         self.rates = rates
         self.relayCPU = relayCPU
         self.loadCPU = loadCPU
+        self.relayRSS = relayRSS
         self.meanMessageBytes = meanMessageBytes
         self.failures = failures
         self.firstFailure = firstFailure
@@ -213,6 +219,9 @@ struct RelayMeasurement {
             text += "; CPU cores: relay \(fixed(relayCPU, 2)), load generator \(fixed(loadCPU, 2))"
             text += "; relay CPU per message \(fixed(perMessage, 2)) µs"
         }
+        if let rss = median(relayRSS) {
+            text += "; relay RSS \(fixed(rss / 1_048_576, 1)) MiB"
+        }
         return text
     }
 
@@ -224,6 +233,7 @@ struct RelayMeasurement {
             "relay_cpu_cores": median(relayCPU).map { .number($0, places: 3) } ?? .null,
             "load_generator_cpu_cores": median(loadCPU).map { .number($0, places: 3) } ?? .null,
             "relay_cpu_microseconds_per_message": relayMicrosecondsPerMessage.map { .number($0, places: 3) } ?? .null,
+            "relay_rss_bytes": median(relayRSS).map { .number($0, places: 0) } ?? .null,
             "mean_message_bytes": .number(meanMessageBytes, places: 1),
             "failures": JSONValue(failures),
         ]

@@ -59,6 +59,14 @@ struct SessionLoad: Sendable {
         }
     }
 
+    /// Every tracer sends `frames` once.
+    func send(_ frames: ByteBuffer) {
+        for tracer in tracers {
+            let peer = tracer.peer
+            peer.eventLoop.execute { peer.value.send(frames) }
+        }
+    }
+
     /// Every tracer sends `batch` over and over from now on.
     func startStreaming(_ batch: ByteBuffer) {
         for tracer in tracers {

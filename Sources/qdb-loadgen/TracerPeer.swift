@@ -92,6 +92,11 @@ final class TracerPeer: ChannelInboundHandler {
         }
     }
 
+    /// Sends `frames` once.
+    func send(_ frames: ByteBuffer) {
+        context?.writeAndFlush(wrapOutboundOut(frames), promise: nil)
+    }
+
     /// Sends `batch` over and over, as fast as the server reads it.
     func startStreaming(_ batch: ByteBuffer) {
         stream = batch
