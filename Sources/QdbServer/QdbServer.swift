@@ -106,13 +106,15 @@ public final class QdbServer: Sendable {
     /// start at once.
     private static let acceptBacklog: Int32 = 4096
 
-    /// How big a connection's receive buffer starts, and how it adapts. NIO
-    /// keeps each connection's last receive buffer for its next read, and
-    /// most sessions sit idle (a program stopped at a breakpoint, someone
-    /// reading its code): starting at 256 bytes rather than NIO's 2 KiB
-    /// saves 3.5 KiB per session. A connection whose reads fill the buffer
-    /// gets a bigger one, up to the same 64 KiB as NIO's default.
-    private static let receiveBuffers = AdaptiveRecvByteBufferAllocator(minimum: 64, initial: 256, maximum: 65536)
+    /// How big a connection's receive buffer starts, and how big it may
+    /// grow. NIO keeps each connection's last receive buffers (up to four)
+    /// for its next reads, whatever their size, and most sessions sit idle
+    /// (a program stopped at a breakpoint): starting at 256 bytes rather
+    /// than NIO's 2 KiB saves 3.5 KiB per session, and growing to 8 KiB
+    /// rather than 64 KiB keeps a session after 64 KiB of program output at
+    /// about 22 KiB instead of 50 KiB. Reads of 8 KiB still carry about a
+    /// hundred messages each: relaying costs at most 5% more CPU.
+    private static let receiveBuffers = AdaptiveRecvByteBufferAllocator(minimum: 64, initial: 256, maximum: 8192)
 
     private static func bindTracerListener(
         _ configuration: ServerConfiguration, group: MultiThreadedEventLoopGroup, driver: NIOLoopBound<SessionDriver>
