@@ -132,7 +132,8 @@ struct CapacityCommand: AsyncParsableCommand {
         let deadline = ContinuousClock.now + .seconds(120)
         while tally.clientMessages.load(ordering: .relaxed) < expected {
             guard ContinuousClock.now < deadline, tally.failureCount.load(ordering: .relaxed) == 0 else {
-                throw LoadError("The clients did not receive every burst: \(tally.firstFailureDescription ?? "timed out")")
+                let reason = tally.firstFailureDescription ?? "timed out"
+                throw LoadError("The clients did not receive every burst: \(reason)")
             }
             try await Task.sleep(for: .milliseconds(50))
         }

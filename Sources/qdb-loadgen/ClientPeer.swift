@@ -28,11 +28,13 @@ final class ClientPeer: ChannelInboundHandler {
             .connect(host: "127.0.0.1", port: port) { channel in
                 channel.eventLoop.makeCompletedFuture {
                     let attached = channel.eventLoop.makePromise(of: Void.self)
-                    let upgrade = try configureUpgrade(
-                        of: channel, uuid: uuid, port: port,
-                        peer: { ClientPeer(uuid: uuid, attachMessages: attachMessages, tally: tally, attached: attached) })
+                    let upgrade = try configureUpgrade(of: channel, uuid: uuid, port: port) {
+                        ClientPeer(uuid: uuid, attachMessages: attachMessages, tally: tally, attached: attached)
+                    }
                     let upgraded = upgrade.flatMapThrowing { isUpgraded in
-                        guard isUpgraded else { throw LoadError("The server refused the WebSocket upgrade for \(uuid)") }
+                        guard isUpgraded else {
+                            throw LoadError("The server refused the WebSocket upgrade for \(uuid)")
+                        }
                     }
                     // Not from the peer's `handlerAdded`: the upgrade handler
                     // refuses writes until the upgrade is complete.

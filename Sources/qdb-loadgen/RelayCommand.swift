@@ -215,7 +215,8 @@ struct RelayMeasurement {
             text += " (\(grouped(Int(medianRate) / clientsPerSession)) from tracers)"
         }
         text += " [\(grouped(Int(rates.min() ?? 0)))–\(grouped(Int(rates.max() ?? 0)))]"
-        if let relayCPU = median(relayCPU), let loadCPU = median(loadCPU), let perMessage = relayMicrosecondsPerMessage {
+        if let relayCPU = median(relayCPU), let loadCPU = median(loadCPU),
+           let perMessage = relayMicrosecondsPerMessage {
             text += "; CPU cores: relay \(fixed(relayCPU, 2)), load generator \(fixed(loadCPU, 2))"
             text += "; relay CPU per message \(fixed(perMessage, 2)) µs"
         }

@@ -33,7 +33,7 @@ final class TracerPeer: ChannelInboundHandler {
                         ByteToMessageHandler(FrameSplitter()), peer)
                     return Connection(
                         channel: channel, peer: NIOLoopBound(peer, eventLoop: channel.eventLoop),
-                        ready: ready.futureResult.timingOut(after: timeout, "the clients' start to reach tracer \(uuid)"))
+                        ready: ready.futureResult.timingOut(after: timeout, "the clients' starts at tracer \(uuid)"))
                 }
             }
     }
