@@ -55,6 +55,9 @@ let package = Package(
         // The `_qdb` extension module for a user's own python3; built with
         // `-Xswiftc -static-stdlib` by `make install` (see Makefile).
         .library(name: "_qdb", type: .dynamic, targets: ["QdbTracer"]),
+
+        // The server's load generator, for its benchmark (bench/server.sh).
+        .executable(name: "qdb-loadgen", targets: ["qdb-loadgen"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-nio", exact: "2.101.2"),
@@ -79,6 +82,9 @@ let package = Package(
         .executableTarget(name: "qdb-server", dependencies: ["QdbServer", argumentParser, logging]),
         .executableTarget(name: "qdb-python", dependencies: ["QdbTracer"], linkerSettings: staticPython),
         .executableTarget(name: "qdb-cli", dependencies: ["QdbClient", argumentParser]),
+
+        // The server's load generator (bench/server.sh).
+        .executableTarget(name: "qdb-loadgen", dependencies: ["QdbProtocol", argumentParser] + nio),
 
         // Helpers for tests: processes, raw protocol peers, ports.
         .target(name: "QdbTestSupport", dependencies: ["QdbProtocol"], path: "Tests/QdbTestSupport"),

@@ -150,6 +150,7 @@ struct ServerCommand: AsyncParsableCommand {
             }
         }
         let logger = Logger(label: "qdb.server")
+        raiseOpenFileLimit()
         let stopSignals = StopSignals()
         let server = try await QdbServer.start(try serverConfiguration(), logger: logger)
         let signal = await stopSignals.next()

@@ -68,6 +68,17 @@ import Glibc
         #expect(process.standardError.isEmpty)
     }
 
+    @Test func raisesItsOpenFileLimitToTheHardLimit() throws {
+        // bash lowers the soft limit, then becomes the server.
+        let script = #"ulimit -S -n 256 && exec "$0" --tracer-port 0 --client-port 0"#
+        let server = try ChildProcess("/bin/bash", ["-c", script, try Executables.path(of: "qdb-server")])
+        _ = try server.waitForOutput { ServerProcess.port(after: "Serving clients on ", in: $0) }
+        let limits = try String(contentsOfFile: "/proc/\(server.pid)/limits", encoding: .utf8)
+        let openFiles = try #require(limits.split(separator: "\n").first { $0.hasPrefix("Max open files") })
+        let values = openFiles.split(separator: " ").dropFirst(3).prefix(2)
+        #expect(values.count == 2 && values.first != "256" && values.first == values.last, "\(openFiles)")
+    }
+
     @Test func pythonDashMQdbServerRunsTheExecutable() throws {
         let python = try Executables.searchPath(for: "python3")
         let process = try ChildProcess(

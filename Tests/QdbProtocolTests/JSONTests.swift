@@ -26,6 +26,17 @@ import Testing
         #expect(value.serialized() == #"{"z":3,"a":2}"#)
     }
 
+    @Test func largeObjectsKeepOrderAndLastDuplicateWinsToo() throws {
+        // Past 16 members the parser looks repeated keys up in a dictionary.
+        let keys = (0..<40).map { "k\($0)" }
+        let text = "{" + (keys + ["k3", "k39"]).enumerated().map { #""\#($1)": \#($0)"# }.joined(separator: ",") + "}"
+        let value = try JSONParser.parse(text)
+        #expect(value.objectValue?.keys == keys)
+        #expect(value["k3"] == 40)
+        #expect(value["k39"] == 41)
+        #expect(value["k4"] == 4)
+    }
+
     @Test func objectsCompareWithoutOrder() {
         let left: JSONValue = ["a": 1, "b": 2]
         let right: JSONValue = ["b": 2, "a": 1]
@@ -57,8 +68,16 @@ import Testing
         }
     }
 
+    @Test func readsUTF8WithAndWithoutEscapes() throws {
+        #expect(try JSONParser.parse(#""é\n😀""#) == "é\n😀")
+        #expect(try JSONParser.parse(#""x\n\u00e9y""#) == "x\néy")
+        #expect(try JSONParser.parse(#""\t""#) == "\t")
+    }
+
     @Test func rejectsInvalidUTF8AndRawControlCharacters() {
         #expect(throws: JSONParseError.self) { try JSONParser.parse([0x22, 0xFF, 0x22]) }
+        // After an escape, the rest of the string is checked too.
+        #expect(throws: JSONParseError.self) { try JSONParser.parse([0x22, 0x5C, 0x6E, 0xC3, 0x22]) }
         #expect(throws: JSONParseError.self) { try JSONParser.parse("\"a\u{01}b\"") }
     }
 

@@ -81,6 +81,26 @@ import Testing
         }
     }
 
+    /// Frames whose length takes 7, 16 or 64 bits in the WebSocket header,
+    /// and a burst of messages, which the server sends in one write.
+    @Test func framesMessagesOfEveryLengthAndBurstsInOrder() async throws {
+        try await withServer { server in
+            let tracer = try attachedTracer(server, uuid: "u1")
+            let client = try attachedClient(server, uuid: "u1", tracer: tracer)
+            let emptyLength = Message("print", "").serializedBytes().count
+            for length in [125, 126, 65535, 65536, 100_000] {
+                let message = Message("print", .string(String(repeating: "x", count: length - emptyLength)))
+                try tracer.send(message)
+                #expect(try client.receive() == .text(String(decoding: message.serializedBytes(), as: UTF8.self)))
+            }
+            let burst = (0..<1000).map { Message("print", ["output": JSONValue($0)]) }
+            try tracer.sendRaw(burst.flatMap(TracerFraming.frame))
+            for message in burst {
+                #expect(try client.receiveMessage() == message)
+            }
+        }
+    }
+
     @Test func answersPingsAndAssemblesFragmentsAndReadsBinaryAsText() async throws {
         try await withServer { server in
             let tracer = try attachedTracer(server, uuid: "u1")

@@ -14,15 +14,45 @@ public struct JSONObject: Hashable, Sendable {
     /// Builds an object from pairs in order; a repeated key keeps its first
     /// position and its last value, as `dict(pairs)` does in Python.
     public init(_ pairs: some Sequence<(String, JSONValue)>) {
+        self.init(uniquing: pairs.map { Member(key: $0.0, value: $0.1) })
+    }
+
+    /// Builds an object from members in order, as `init(_:)` does from
+    /// pairs. The parser calls this for every object it reads, so the usual
+    /// case is cheap: a small object whose keys differ is taken as it is,
+    /// after comparing each key with the ones before it, which costs far
+    /// less than hashing every key into a dictionary. Larger objects (the
+    /// locals of a module, or hostile input) do use a dictionary, so that
+    /// many keys cost linear time rather than quadratic.
+    init(uniquing members: [Member]) {
+        if members.count <= Self.linearCheckLimit, !Self.hasRepeatedKey(members) {
+            self.members = members
+            return
+        }
         var positions: [String: Int] = [:]
-        for (key, value) in pairs {
-            if let position = positions[key] {
-                members[position].value = value
+        positions.reserveCapacity(members.count)
+        self.members.reserveCapacity(members.count)
+        for member in members {
+            if let position = positions[member.key] {
+                self.members[position].value = member.value
             } else {
-                positions[key] = members.count
-                members.append(Member(key: key, value: value))
+                positions[member.key] = self.members.count
+                self.members.append(member)
             }
         }
+    }
+
+    /// Up to this many members, repeated keys are looked for by comparing
+    /// every pair: at most 120 comparisons of short strings.
+    private static let linearCheckLimit = 16
+
+    private static func hasRepeatedKey(_ members: [Member]) -> Bool {
+        for later in members.indices.dropFirst() {
+            for earlier in 0..<later where members[earlier].key == members[later].key {
+                return true
+            }
+        }
+        return false
     }
 
     public var isEmpty: Bool { members.isEmpty }

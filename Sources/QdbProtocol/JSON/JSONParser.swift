@@ -52,6 +52,8 @@ public struct JSONParser {
 
     private let bytes: UnsafeRawBufferPointer
     private var position = 0
+    /// The text of the string being read, when it has escapes.
+    private var unescaped: [UInt8] = []
 
     private init(bytes: UnsafeRawBufferPointer) {
         self.bytes = bytes
@@ -124,12 +126,15 @@ public struct JSONParser {
     private mutating func parseObject(depth: Int) throws(JSONParseError) -> JSONValue {
         guard depth <= Self.maximumDepth else { throw error("Nesting too deep") }
         position += 1  // {
-        var pairs: [(String, JSONValue)] = []
+        var members: [JSONObject.Member] = []
         skipWhitespace()
         if current == UInt8(ascii: "}") {
             position += 1
             return .object(JSONObject())
         }
+        // Protocol objects have a few members: room for four at once saves
+        // the reallocations of growing one by one.
+        members.reserveCapacity(4)
         while true {
             skipWhitespace()
             guard current == UInt8(ascii: "\"") else {
@@ -140,14 +145,14 @@ public struct JSONParser {
             guard current == UInt8(ascii: ":") else { throw error("Expecting ':' delimiter") }
             position += 1
             skipWhitespace()
-            pairs.append((key, try parseValue(depth: depth)))
+            members.append(JSONObject.Member(key: key, value: try parseValue(depth: depth)))
             skipWhitespace()
             switch current {
             case UInt8(ascii: ","):
                 position += 1
             case UInt8(ascii: "}"):
                 position += 1
-                return .object(JSONObject(pairs))
+                return .object(JSONObject(uniquing: members))
             default:
                 throw error("Expecting ',' delimiter")
             }
@@ -224,33 +229,54 @@ public struct JSONParser {
         let start = position
         position += 1  // opening quote
         let contentStart = position
-        // Fast path: no escapes, so the bytes between the quotes are the string.
+        // Fast path: no escapes, so the bytes between the quotes are the
+        // string. The bits of the bytes taken as they are get OR-ed
+        // together on the way: a clear top bit means ASCII, which is valid
+        // UTF-8, so only other text needs `String(validating:)` (which
+        // looks up generic metadata at run time on every call, a large
+        // share of the parser's time before this check).
+        var orOfBytes: UInt8 = 0
         while let byte = current, byte != UInt8(ascii: "\""), byte != UInt8(ascii: "\\") {
             guard byte >= 0x20 else { throw error("Invalid control character at") }
+            orOfBytes |= byte
             position += 1
         }
         guard let stop = current else { throw error("Unterminated string starting at", at: start) }
         if stop == UInt8(ascii: "\"") {
             let content = UnsafeRawBufferPointer(rebasing: bytes[contentStart..<position])
             position += 1
-            return try validatedUTF8(content, start: contentStart)
+            return try string(content, isASCII: orOfBytes < 0x80, start: contentStart)
         }
-        var scalars = Array(UnsafeRawBufferPointer(rebasing: bytes[contentStart..<position]))
+        // Escapes (program output has a `\n` in nearly every message):
+        // unescaped into a buffer that every string of the document reuses.
+        unescaped.removeAll(keepingCapacity: true)
+        unescaped.append(contentsOf: UnsafeRawBufferPointer(rebasing: bytes[contentStart..<position]))
         while true {
             guard let byte = current else { throw error("Unterminated string starting at", at: start) }
             switch byte {
             case UInt8(ascii: "\""):
                 position += 1
-                return try validatedUTF8(scalars, start: contentStart)
+                // What escapes produce is valid UTF-8 already.
+                return try string(unescaped, isASCII: orOfBytes < 0x80, start: contentStart)
             case UInt8(ascii: "\\"):
-                try appendEscape(to: &scalars)
+                try unescapeOne()
             case ..<0x20:
                 throw error("Invalid control character at")
             default:
-                scalars.append(byte)
+                orOfBytes |= byte
+                unescaped.append(byte)
                 position += 1
             }
         }
+    }
+
+    /// The string of UTF-8 `bytes`; unless they are known to be ASCII, they
+    /// are checked, and bytes that are not UTF-8 are an error.
+    private func string(_ bytes: some Collection<UInt8>, isASCII: Bool, start: Int) throws(JSONParseError) -> String {
+        if isASCII {
+            return String(decoding: bytes, as: UTF8.self)
+        }
+        return try validatedUTF8(bytes, start: start)
     }
 
     private func validatedUTF8(_ bytes: some Sequence<UInt8>, start: Int) throws(JSONParseError) -> String {
@@ -260,7 +286,8 @@ public struct JSONParser {
         return string
     }
 
-    private mutating func appendEscape(to output: inout [UInt8]) throws(JSONParseError) {
+    /// Reads one escape and appends what it stands for to `unescaped`.
+    private mutating func unescapeOne() throws(JSONParseError) {
         let escapeStart = position
         position += 1  // backslash
         guard let code = current else { throw error("Unterminated string starting at", at: escapeStart) }
@@ -277,7 +304,7 @@ public struct JSONParser {
         default: nil
         }
         if let simple {
-            output.append(simple)
+            unescaped.append(simple)
             return
         }
         guard code == UInt8(ascii: "u") else { throw error("Invalid \\escape", at: escapeStart) }
@@ -295,7 +322,7 @@ public struct JSONParser {
         }
         // A lone surrogate cannot live in a Swift string: it becomes U+FFFD.
         let unicode = Unicode.Scalar(scalar) ?? "\u{FFFD}"
-        output.append(contentsOf: String(Character(unicode)).utf8)
+        unescaped.append(contentsOf: String(Character(unicode)).utf8)
     }
 
     private mutating func parseHex4() throws(JSONParseError) -> UInt32 {

@@ -7,27 +7,32 @@ import QdbProtocol
 /// closes with a close frame that carries no status code, as the original
 /// server did. Binary messages are read like text: both must be JSON, so
 /// bytes that are not UTF-8 get the parser's error.
+///
+/// It frames what it sends itself, into one buffer per flush
+/// (`OutgoingFrames`), and writes that through `outlet`.
 final class ClientChannelHandler: ChannelDuplexHandler, PeerChannel {
     typealias InboundIn = WebSocketFrame
     typealias OutboundIn = WebSocketFrame
-    typealias OutboundOut = WebSocketFrame
 
     private let driver: SessionDriver
     private let uuid: String
     private let maximumMessageBytes: Int
+    private let outlet: WebSocketOutlet
     private var id: ConnectionID?
     private var context: ChannelHandlerContext?
     private var readGate = ReadGate()
+    private var outgoing = OutgoingFrames()
     /// The start of a fragmented message.
     private var fragments: ByteBuffer?
     /// Set once a close frame went out: nothing more is read or written.
     private var isClosing = false
     var isUnflushed = false
 
-    init(driver: SessionDriver, uuid: String, maximumMessageBytes: Int) {
+    init(driver: SessionDriver, uuid: String, maximumMessageBytes: Int, outlet: WebSocketOutlet) {
         self.driver = driver
         self.uuid = uuid
         self.maximumMessageBytes = maximumMessageBytes
+        self.outlet = outlet
     }
 
     /// Added once the handshake is done, on an active channel.
@@ -69,8 +74,8 @@ final class ClientChannelHandler: ChannelDuplexHandler, PeerChannel {
         case .connectionClose:
             close()
         case .ping:
-            let pong = WebSocketFrame(fin: true, opcode: .pong, data: frame.unmaskedData)
-            context.writeAndFlush(wrapOutboundOut(pong), promise: nil)
+            outgoing.appendWebSocketFrame(.pong, payload: frame.unmaskedData.readableBytesView)
+            flush()
         case .pong:
             break
         default:
@@ -135,23 +140,24 @@ final class ClientChannelHandler: ChannelDuplexHandler, PeerChannel {
 
     // MARK: PeerChannel
 
-    func write(_ json: ByteBuffer) {
+    func write(_ json: [UInt8]) {
         guard !isClosing else { return }
-        context?.write(wrapOutboundOut(WebSocketFrame(fin: true, opcode: .text, data: json)), promise: nil)
+        outgoing.appendWebSocketFrame(.text, payload: json)
     }
 
     func flush() {
         isUnflushed = false
-        context?.flush()
+        guard let frames = outgoing.take(), let outletContext = outlet.context else { return }
+        outletContext.writeAndFlush(outlet.wrapOutboundOut(frames), promise: nil)
     }
 
     /// Sends a close frame without status code (clients see 1005) and
     /// closes. A client's own close frame is answered the same way.
     func close() {
-        guard let context, !isClosing else { return }
+        guard let outletContext = outlet.context, !isClosing else { return }
         isClosing = true
-        let closeFrame = WebSocketFrame(fin: true, opcode: .connectionClose, data: ByteBuffer())
-        context.closeAfterWrites(last: wrapOutboundOut(closeFrame))
+        outgoing.appendWebSocketFrame(.connectionClose, payload: EmptyCollection())
+        outletContext.closeAfterWrites(last: outlet.wrapOutboundOut(outgoing.take()!))
     }
 
     func setReading(_ isEnabled: Bool) {

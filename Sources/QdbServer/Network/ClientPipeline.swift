@@ -26,8 +26,12 @@ enum ClientPipeline {
                         channel.writeAndFlush(closeFrame).whenComplete { _ in channel.close(promise: nil) }
                         return
                     }
+                    let outlet = WebSocketOutlet()
+                    let encoder = try operations.handler(type: WebSocketFrameEncoder.self)
+                    try operations.addHandler(outlet, position: .before(encoder))
                     try operations.addHandler(
-                        ClientChannelHandler(driver: driver, uuid: uuid, maximumMessageBytes: maximumMessageBytes))
+                        ClientChannelHandler(
+                            driver: driver, uuid: uuid, maximumMessageBytes: maximumMessageBytes, outlet: outlet))
                 }
             })
     }

@@ -5,6 +5,9 @@ import NIOCore
 protocol PeerChannel: AnyObject {
     /// Set while the handler has writes that wait for `flush()`.
     var isUnflushed: Bool { get set }
+    /// Frames one message's JSON text for the link; it is sent at the next
+    /// `flush()`.
+    func write(_ json: [UInt8])
     func flush()
     /// Closes once everything written is out; see `closeAfterWrites`.
     func close()

@@ -22,7 +22,7 @@ final class SessionDriver {
     private var store: SessionStore
     private var peers: [ConnectionID: Peer] = [:]
     private var lastConnectionNumber: UInt64 = 0
-    private var encoder = MessageEncoder()
+    private var serializer = MessageSerializer()
     /// Reused for every event, so that handling one allocates no list.
     private var actions: [SessionAction] = []
     /// Events reported while actions were being carried out (a write or a
@@ -103,22 +103,15 @@ final class SessionDriver {
     private func perform(_ action: SessionAction) {
         switch action {
         case .send(let message, let id):
-            switch peers[id] {
-            case .tracer(let handler):
-                handler.write(encoder.tracerFrame(message))
-                noteUnflushed(handler)
-            case .client(let handler):
-                handler.write(encoder.json(message))
-                noteUnflushed(handler)
-            case nil:
-                break
-            }
+            guard let peer = peers[id]?.channel else { break }
+            peer.write(serializer.json(message))
+            noteUnflushed(peer)
         case .broadcast(let message, let ids):
-            var json: ByteBuffer?
+            var json: [UInt8]?
             for id in ids {
                 guard case .client(let handler) = peers[id] else { continue }
                 if json == nil {
-                    json = encoder.json(message)
+                    json = serializer.json(message)
                 }
                 handler.write(json!)
                 noteUnflushed(handler)

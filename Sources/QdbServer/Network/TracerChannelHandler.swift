@@ -2,8 +2,9 @@ import NIOCore
 import QdbProtocol
 
 /// One tracer connection: frame bodies in (from `TracerFrameDecoder`),
-/// length-prefixed frames out. It reports to the driver and does what the
-/// driver says; the rules live in the session store.
+/// length-prefixed frames out, gathered into one buffer per flush
+/// (`OutgoingFrames`). It reports to the driver and does what the driver
+/// says; the rules live in the session store.
 final class TracerChannelHandler: ChannelDuplexHandler, PeerChannel {
     typealias InboundIn = ByteBuffer
     typealias OutboundIn = ByteBuffer
@@ -13,6 +14,7 @@ final class TracerChannelHandler: ChannelDuplexHandler, PeerChannel {
     private var id: ConnectionID?
     private var context: ChannelHandlerContext?
     private var readGate = ReadGate()
+    private var outgoing = OutgoingFrames()
     var isUnflushed = false
 
     init(driver: SessionDriver) {
@@ -78,17 +80,18 @@ final class TracerChannelHandler: ChannelDuplexHandler, PeerChannel {
 
     // MARK: PeerChannel
 
-    func write(_ frame: ByteBuffer) {
-        context?.write(wrapOutboundOut(frame), promise: nil)
+    func write(_ json: [UInt8]) {
+        outgoing.appendTracerFrame(json)
     }
 
     func flush() {
         isUnflushed = false
-        context?.flush()
+        guard let frames = outgoing.take() else { return }
+        context?.writeAndFlush(wrapOutboundOut(frames), promise: nil)
     }
 
     func close() {
-        context?.closeAfterWrites(last: wrapOutboundOut(ByteBuffer()))
+        context?.closeAfterWrites(last: wrapOutboundOut(outgoing.take() ?? ByteBuffer()))
     }
 
     func setReading(_ isEnabled: Bool) {

@@ -29,10 +29,21 @@ struct SessionStore {
 
     var connections: [ConnectionID: Role] = [:]
     var sessions: [String: Session] = [:]
-    var authDeadlines = DeadlineQueue()
-    var attachDeadlines = DeadlineQueue()
-    var nextSweep: ContinuousClock.Instant?
+    var authDeadlines = DeadlineQueue() {
+        didSet { updateNextDeadline() }
+    }
+    var attachDeadlines = DeadlineQueue() {
+        didSet { updateNextDeadline() }
+    }
+    var nextSweep: ContinuousClock.Instant? {
+        didSet { updateNextDeadline() }
+    }
     var isShutDown = false
+    /// When the store next needs a `.clockAdvanced`, if ever. Kept rather
+    /// than computed when asked: the driver asks after every event, most
+    /// events (relayed messages) change no deadline, and reading a computed
+    /// property of the store from the driver copied the whole store.
+    private(set) var nextDeadline: ContinuousClock.Instant?
 
     init(configuration: ServerConfiguration, now: ContinuousClock.Instant) {
         self.configuration = configuration
@@ -42,11 +53,11 @@ struct SessionStore {
         if configuration.inactivityTimeout != nil {
             nextSweep = now + configuration.sweepInterval
         }
+        updateNextDeadline()  // `didSet` does not run in an initialiser
     }
 
-    /// When the store next needs a `.clockAdvanced`, if ever.
-    var nextDeadline: ContinuousClock.Instant? {
-        earliest(earliest(authDeadlines.next, attachDeadlines.next), nextSweep)
+    private mutating func updateNextDeadline() {
+        nextDeadline = earliest(earliest(authDeadlines.next, attachDeadlines.next), nextSweep)
     }
 
     private func earliest(_ first: ContinuousClock.Instant?, _ second: ContinuousClock.Instant?)
