@@ -67,6 +67,7 @@ bench:
 	$(SWIFT) build -c release
 	$(SWIFT) build -c release $(EXTENSION_FLAGS)
 	$(PYTHON) bench/run.py --bin .build/release
+	bench/server.sh .build/release bench-results
 
 clean:
 	rm -rf .build .build-ext
