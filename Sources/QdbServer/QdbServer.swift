@@ -116,15 +116,21 @@ public final class QdbServer: Sendable {
     /// hundred messages each: relaying costs at most 5% more CPU.
     private static let receiveBuffers = AdaptiveRecvByteBufferAllocator(minimum: 64, initial: 256, maximum: 8192)
 
-    private static func bindTracerListener(
-        _ configuration: ServerConfiguration, group: MultiThreadedEventLoopGroup, driver: NIOLoopBound<SessionDriver>
-    ) async throws -> any Channel {
-        let maximumFrameBytes = configuration.maximumMessageBytes
-        return try await ServerBootstrap(group: group)
+    /// The options both listeners share: many connections arriving at once,
+    /// small messages sent without delay, small receive buffers per peer.
+    private static func listenerBootstrap(_ group: MultiThreadedEventLoopGroup) -> ServerBootstrap {
+        ServerBootstrap(group: group)
             .serverChannelOption(.backlog, value: acceptBacklog)
             .serverChannelOption(.socketOption(.so_reuseaddr), value: 1)
             .childChannelOption(.socketOption(.tcp_nodelay), value: 1)
             .childChannelOption(.recvAllocator, value: receiveBuffers)
+    }
+
+    private static func bindTracerListener(
+        _ configuration: ServerConfiguration, group: MultiThreadedEventLoopGroup, driver: NIOLoopBound<SessionDriver>
+    ) async throws -> any Channel {
+        let maximumFrameBytes = configuration.maximumMessageBytes
+        return try await listenerBootstrap(group)
             .childChannelInitializer { channel in
                 channel.eventLoop.makeCompletedFuture {
                     try channel.pipeline.syncOperations.addHandlers(
@@ -140,11 +146,7 @@ public final class QdbServer: Sendable {
     ) async throws -> any Channel {
         let upgrader = ClientPipeline.makeUpgrader(
             driver: driver, maximumMessageBytes: configuration.maximumMessageBytes)
-        return try await ServerBootstrap(group: group)
-            .serverChannelOption(.backlog, value: acceptBacklog)
-            .serverChannelOption(.socketOption(.so_reuseaddr), value: 1)
-            .childChannelOption(.socketOption(.tcp_nodelay), value: 1)
-            .childChannelOption(.recvAllocator, value: receiveBuffers)
+        return try await listenerBootstrap(group)
             .childChannelInitializer { channel in
                 channel.eventLoop.makeCompletedFuture {
                     try ClientPipeline.configure(channel, upgrader: upgrader)

@@ -61,26 +61,8 @@ import Testing
         #expect(program.standardError == "")
     }
 
-    static let program = """
-        def add(a, b):
-            total = a + b
-            return total
-
-
-        def outer(n):
-            doubled = n * 2
-            result = add(doubled, 1)
-            return result
-
-
-        x = 1
-        y = outer(x)
-        print('y is', y)
-        z = y + 1
-        """
-
     @Test func theRunnerStopsAtTheFirstLineAndStepsThroughTheProgram() throws {
-        let session = try TracerSession(Self.program)
+        let session = try TracerSession(SamplePrograms.nestedCalls)
         let attached = try session.attach()
         #expect(attached.map(\.name) == ["watchlist", "stack", "breakpoints", "watchlist", "stack"])
         #expect(TracerSession.location(attached.last) == "<module>:1")
@@ -99,7 +81,7 @@ import Testing
     }
 
     @Test func commandsGivenWithDashCRunBeforeAnyClient() throws {
-        let session = try TracerSession(Self.program) { directory, port, uuid in
+        let session = try TracerSession(SamplePrograms.nestedCalls) { directory, port, uuid in
             [try Executables.path(of: "qdb-python"), "-m", "qdb", "--port", String(port), "--uuid", uuid,
              "-c", "break program.py:8", "-c", "continue", "program.py"]
         }

@@ -1,32 +1,15 @@
 import CPython
 import Foundation
 import QdbProtocol
+import QdbTestSupport
 import Testing
 @testable import QdbTracer
 
 /// The tracer in a real (embedded) CPython, driven by scripted commands.
 /// One interpreter and one active session per process: serialized.
 @Suite(.serialized) struct TracerSessionTests {
-    static let program = """
-        def add(a, b):
-            total = a + b
-            return total
-
-
-        def outer(n):
-            doubled = n * 2
-            result = add(doubled, 1)
-            return result
-
-
-        x = 1
-        y = outer(x)
-        print('y is', y)
-        z = y + 1
-        """
-
     @Test func stepsThroughCallsWithStacksAndReturnValues() throws {
-        let run = try Debugging.run(Self.program, commands: Array(repeating: "step", count: 11))
+        let run = try Debugging.run(SamplePrograms.nestedCalls, commands: Array(repeating: "step", count: 11))
         #expect(run.stops == [
             "<module>:1", "<module>:6", "<module>:12", "<module>:13", "outer:7", "outer:8", "add:2", "add:3",
             "add:3", "outer:9", "outer:9", "<module>:14",
@@ -39,7 +22,7 @@ import Testing
     }
 
     @Test func startRepliesWithBreakpointsWatchlistAndStack() throws {
-        let run = try Debugging.run(Self.program, commands: [
+        let run = try Debugging.run(SamplePrograms.nestedCalls, commands: [
             #"{"e":"set_break","p":{"file":"$PROGRAM","line":4}}"#, #"{"e":"start","p":""}"#,
         ])
         let file = try #require(run.all("breakpoints").first?.arrayValue?.first?["file"]?.stringValue)
