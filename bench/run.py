@@ -72,6 +72,20 @@ class Server(object):
         self.process.wait(timeout=10)
 
 
+def tracer_command(interpreter, server, uuid, arguments):
+    """The command running the qdb runner under `interpreter`."""
+    return interpreter + [
+        '-m',
+        'qdb',
+        '--host',
+        '127.0.0.1',
+        '--port',
+        str(server.tracer_port),
+        '--uuid',
+        uuid,
+    ] + arguments
+
+
 def configurations(bin_dir, server, extension_site, name):
     """(label, command, environment) for each way of running a workload."""
     path = os.path.join(WORKLOADS, name + '.py')
@@ -88,21 +102,12 @@ def configurations(bin_dir, server, extension_site, name):
     }
 
     def qdb(interpreter, where, uuid):
-        return interpreter + [
-            '-m',
-            'qdb',
-            '--host',
-            '127.0.0.1',
-            '--port',
-            str(server.tracer_port),
-            '--uuid',
+        return tracer_command(
+            interpreter,
+            server,
             uuid,
-            '-c',
-            'break ' + lines[where],
-            '-c',
-            'continue',
-            path,
-        ]
+            ['-c', 'break ' + lines[where], '-c', 'continue', path],
+        )
 
     def pdb(where):
         return [
@@ -198,18 +203,9 @@ def step_round_trip(bin_dir, server, steps, warmup):
     with open(program, 'w') as f:
         f.write('total = 0\nfor i in range(10 ** 7):\n    total += i\n')
     tracer = subprocess.Popen(
-        [
-            os.path.join(bin_dir, 'qdb-python'),
-            '-m',
-            'qdb',
-            '--host',
-            '127.0.0.1',
-            '--port',
-            str(server.tracer_port),
-            '--uuid',
-            'steps',
-            program,
-        ],
+        tracer_command(
+            [os.path.join(bin_dir, 'qdb-python')], server, 'steps', [program]
+        ),
         stdin=subprocess.DEVNULL,
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,
