@@ -84,7 +84,7 @@ let package = Package(
         .executableTarget(name: "qdb-cli", dependencies: ["QdbClient", argumentParser]),
 
         // The server's load generator (bench/server.sh).
-        .executableTarget(name: "qdb-loadgen", dependencies: ["QdbProtocol", argumentParser] + nio),
+        .executableTarget(name: "qdb-loadgen", dependencies: ["QdbProtocol", "QdbServer", argumentParser] + nio),
 
         // Helpers for tests: processes, raw protocol peers, ports.
         .target(name: "QdbTestSupport", dependencies: ["QdbProtocol"], path: "Tests/QdbTestSupport"),

@@ -3,6 +3,7 @@ import NIOHTTP1
 import NIOPosix
 import NIOWebSocket
 import QdbProtocol
+import QdbServer
 
 #if canImport(Glibc)
 import Glibc
@@ -40,7 +41,7 @@ enum ReferenceRelay {
                 channel.eventLoop.makeCompletedFuture {
                     let uuid = String(request.uri.dropFirst())
                     let operations = channel.pipeline.syncOperations
-                    let outlet = ReferenceOutlet()
+                    let outlet = WebSocketOutlet()
                     try operations.addHandler(
                         outlet, position: .before(operations.handler(type: WebSocketFrameEncoder.self)))
                     try operations.addHandler(ReferenceClientHandler(uuid: uuid, rooms: rooms.value, outlet: outlet))
@@ -154,20 +155,20 @@ final class ReferenceTracerHandler: ChannelInboundHandler {
 
 /// A client of the reference relay: its first message (`start`) goes to
 /// the tracer; what the tracer sends comes out as text frames. Like
-/// qdb-server's clients (`OutgoingFrames`, `WebSocketOutlet`), it frames
-/// what it sends itself into one buffer per flush, written past NIO's
-/// per-frame encoder: the two relays then differ only in what qdb-server
-/// does with the messages.
+/// qdb-server's clients, it frames what it sends with `OutgoingFrames`
+/// into one buffer per flush, written through a `WebSocketOutlet` past
+/// NIO's per-frame encoder: the two relays then differ only in what
+/// qdb-server does with the messages.
 final class ReferenceClientHandler: ChannelInboundHandler {
     typealias InboundIn = WebSocketFrame
 
     private let room: Rooms.Room
-    private let outlet: ReferenceOutlet
+    private let outlet: WebSocketOutlet
     private var hasStarted = false
     private var isStalled = false
-    private var outgoing: ByteBuffer?
+    private var outgoing = OutgoingFrames()
 
-    init(uuid: String, rooms: Rooms, outlet: ReferenceOutlet) {
+    init(uuid: String, rooms: Rooms, outlet: WebSocketOutlet) {
         room = rooms.room(uuid)
         self.outlet = outlet
     }
@@ -194,28 +195,12 @@ final class ReferenceClientHandler: ChannelInboundHandler {
         context.fireChannelInactive()
     }
 
-    /// Appends a final, unmasked text frame holding `body`.
     func send(_ body: ByteBuffer) {
-        if outgoing == nil {
-            outgoing = ByteBuffer()
-        }
-        outgoing!.writeInteger(UInt8(0x81))
-        switch body.readableBytes {
-        case ..<126:
-            outgoing!.writeInteger(UInt8(body.readableBytes))
-        case ...Int(UInt16.max):
-            outgoing!.writeInteger(UInt8(126))
-            outgoing!.writeInteger(UInt16(body.readableBytes))
-        default:
-            outgoing!.writeInteger(UInt8(127))
-            outgoing!.writeInteger(UInt64(body.readableBytes))
-        }
-        outgoing!.writeImmutableBuffer(body)
+        outgoing.appendWebSocketFrame(.text, payload: body.readableBytesView)
     }
 
     func flush() {
-        guard let frames = outgoing, let context = outlet.context else { return }
-        outgoing = nil
+        guard let frames = outgoing.take(), let context = outlet.context else { return }
         context.writeAndFlush(outlet.wrapOutboundOut(frames), promise: nil)
     }
 
@@ -226,23 +211,6 @@ final class ReferenceClientHandler: ChannelInboundHandler {
         if room.stalledClientCount == (isStalled ? 1 : 0) {
             room.tracer?.setReading(!isStalled)
         }
-    }
-}
-
-/// Where a reference client's framed bytes enter the pipeline: in front
-/// of the WebSocket frame encoder, which NIO's upgrader installs for good.
-final class ReferenceOutlet: ChannelOutboundHandler {
-    typealias OutboundIn = ByteBuffer
-    typealias OutboundOut = ByteBuffer
-
-    private(set) var context: ChannelHandlerContext?
-
-    func handlerAdded(context: ChannelHandlerContext) {
-        self.context = context
-    }
-
-    func handlerRemoved(context: ChannelHandlerContext) {
-        self.context = nil
     }
 }
 

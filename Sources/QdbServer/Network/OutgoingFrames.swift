@@ -7,8 +7,13 @@ import QdbProtocol
 /// client one allocation and one socket write per burst, not one of each
 /// per message. The buffer is handed over at the flush, so an idle
 /// connection holds none.
-struct OutgoingFrames {
+///
+/// Public for qdb-loadgen's reference relay, which frames the same way so
+/// that the two relays differ only in routing.
+public struct OutgoingFrames {
     private var buffer: ByteBuffer?
+
+    public init() {}
 
     /// A tracer frame: the 4-byte big-endian length, then `json`.
     mutating func appendTracerFrame(_ json: [UInt8]) {
@@ -19,7 +24,7 @@ struct OutgoingFrames {
     }
 
     /// A WebSocket frame as a server sends it: final and unmasked.
-    mutating func appendWebSocketFrame(_ opcode: WebSocketOpcode, payload: some Collection<UInt8>) {
+    public mutating func appendWebSocketFrame(_ opcode: WebSocketOpcode, payload: some Collection<UInt8>) {
         append(reserving: Self.maximumWebSocketHeaderBytes + payload.count) { buffer in
             buffer.writeInteger(0x80 | UInt8(webSocketOpcode: opcode))  // FIN, no extensions
             switch payload.count {
@@ -37,7 +42,7 @@ struct OutgoingFrames {
     }
 
     /// Everything appended since the last call, if anything was.
-    mutating func take() -> ByteBuffer? {
+    public mutating func take() -> ByteBuffer? {
         defer { buffer = nil }
         return buffer
     }
