@@ -3,23 +3,39 @@
 #   make demo   install everything (Debian packages, binaries, the Python
 #               package) and debug an example with qdb-cli
 #   make test   build and run every test (Swift, end-to-end, Python style)
+#               with every CPython found (see QDB_TEST_PYTHONS)
 #   make bench  speed and capacity benchmarks (release build)
 #
-# PREFIX is where binaries go; PYTHON is the python3 that gets the `qdb`
-# package and its `_qdb` extension module.
+# PYTHON is the CPython that qdb is built for: qdb-python embeds it, and it
+# gets the `qdb` package with its `_qdb` extension module (`make install
+# PYTHON=python3.12`). Each interpreter builds in its own folders,
+# .build-pyX.Y and .build-ext-pyX.Y, since the tracer is compiled against
+# its C API. PREFIX is where binaries go.
 
 PREFIX ?= /usr/local
 PYTHON ?= python3
 SWIFT ?= swift
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
+# The interpreters `make test` and `make conformance` use: PYTHON, then one
+# of each other CPython version found on PATH or in pyenv. The first runs
+# every test; the others the tracer's and the end-to-end tests.
+QDB_TEST_PYTHONS ?= $(shell tools/pythons.sh $(PYTHON))
+# The interpreters `make bench` measures.
+QDB_BENCH_PYTHONS ?= $(QDB_TEST_PYTHONS)
+
+PYTHON_VERSION = $(shell $(PYTHON) -c 'import sys; print("%d.%d" % sys.version_info[:2])')
+BUILD = .build-py$(PYTHON_VERSION)
+EXTENSION_BUILD = .build-ext-py$(PYTHON_VERSION)
+EXTENSION_SUFFIX = $(shell $(PYTHON) -c 'import sysconfig; print(sysconfig.get_config_var("EXT_SUFFIX"))')
+SITE_PACKAGES = $(shell $(PYTHON) -c 'import sysconfig; print(sysconfig.get_paths()["purelib"])')
 # The extension module links the Swift runtime statically, so it is built
 # with its own flags in its own build folder.
-EXTENSION_FLAGS := --product _qdb -Xswiftc -static-stdlib --scratch-path .build-ext
+EXTENSION_FLAGS = --product _qdb -Xswiftc -static-stdlib --scratch-path $(EXTENSION_BUILD)
 BINARIES := qdb-server qdb-python qdb-cli
-SITE_PACKAGES = $(shell $(PYTHON) -c 'import sysconfig; print(sysconfig.get_paths()["purelib"])')
+export QDB_PYTHON = $(PYTHON)
 
-.PHONY: deps build extension install demo test lint conformance bench clean
+.PHONY: deps build extension install demo test lint style conformance bench clean
 
 # The Debian packages the build and the tests need; apt runs only when one
 # is missing.
@@ -31,43 +47,55 @@ deps:
 		$(SUDO) apt-get install -y --no-install-recommends $(PACKAGES); }
 
 build:
-	$(SWIFT) build -c release
+	$(SWIFT) build -c release --scratch-path $(BUILD)
 
 extension:
 	$(SWIFT) build -c release $(EXTENSION_FLAGS)
 
 install: deps build extension
 	$(SUDO) install -d $(PREFIX)/bin $(PREFIX)/lib/qdb/python
-	$(SUDO) install -m 755 $(addprefix .build/release/,$(BINARIES)) $(PREFIX)/bin/
+	$(SUDO) install -m 755 $(addprefix $(BUILD)/release/,$(BINARIES)) $(PREFIX)/bin/
 	$(SUDO) rm -rf $(PREFIX)/lib/qdb/python/qdb
 	$(SUDO) cp -r python/qdb $(PREFIX)/lib/qdb/python/qdb
 	$(SUDO) rm -rf $(SITE_PACKAGES)/qdb
 	$(SUDO) cp -r python/qdb $(SITE_PACKAGES)/qdb
-	$(SUDO) install -m 755 .build-ext/release/lib_qdb.so $(SITE_PACKAGES)/qdb/_qdb.so
+	$(SUDO) install -m 755 $(EXTENSION_BUILD)/release/lib_qdb.so $(SITE_PACKAGES)/qdb/_qdb$(EXTENSION_SUFFIX)
 	@echo "qdb installed: $(addprefix $(PREFIX)/bin/,$(BINARIES)), and 'import qdb' for $(PYTHON)"
 
 demo: install
 	$(PREFIX)/bin/qdb-cli run examples/primes.py 30
 
 test: deps
-	$(SWIFT) build
-	$(SWIFT) build $(EXTENSION_FLAGS)
-	QDB_EXTENSION=$(CURDIR)/.build-ext/debug/lib_qdb.so $(SWIFT) test
-	.build/debug/qdb-python -m unittest discover -s python/tests -t python
+	@test -n "$(QDB_TEST_PYTHONS)" || { echo "make test: no python found" >&2; exit 1; }
+	@summary=$$(mktemp); first=--all; \
+	for python in $(QDB_TEST_PYTHONS); do \
+		QDB_TEST_SUMMARY=$$summary tools/test-python.sh $$first $$python || { rm -f $$summary; exit 1; }; \
+		first=; \
+	done; echo; cat $$summary; rm -f $$summary
 	$(MAKE) lint
 
 lint:
-	pycodestyle python bench
-	pyflakes3 python bench
+	pycodestyle python bench setup.py
+	pyflakes3 python bench setup.py
 
+# The original qdb's name for the linters.
+style: lint
+
+# The protocol conformance suite (../shared/conformance) with the tracer of
+# each test interpreter.
 conformance:
-	tools/conformance.sh .build/debug
+	@for python in $(QDB_TEST_PYTHONS); do \
+		version=$$($$python -c 'import sys; print("%d.%d" % sys.version_info[:2])'); \
+		echo "== conformance with Python $$version"; \
+		QDB_PYTHON=$$python $(SWIFT) build --scratch-path .build-py$$version --product qdb-python && \
+		QDB_PYTHON=$$python $(SWIFT) build --scratch-path .build-py$$version --product qdb-server && \
+		tools/conformance.sh .build-py$$version/debug || exit 1; \
+	done
 
-bench:
-	$(SWIFT) build -c release
-	$(SWIFT) build -c release $(EXTENSION_FLAGS)
-	$(PYTHON) bench/run.py --bin .build/release
-	bench/server.sh .build/release bench-results
+bench: build
+	@for python in $(QDB_BENCH_PYTHONS); do $(MAKE) --no-print-directory extension PYTHON=$$python || exit 1; done
+	$(PYTHON) bench/run.py --bin $(BUILD)/release --pythons $(QDB_BENCH_PYTHONS)
+	bench/server.sh $(BUILD)/release bench-results
 
 clean:
-	rm -rf .build .build-ext
+	rm -rf .build .build-py* .build-ext*

@@ -1,41 +1,100 @@
 // swift-tools-version:6.1
 import PackageDescription
 
-// Debian's static libpython (python3-dev), linked into qdb-python: the shared
-// library is position-independent code and ran measurably slower embedded.
-// Non-PIE and --export-dynamic so that C extension modules loaded at run time
-// find the interpreter's symbols in the executable; the whole archive, as
-// those modules need parts of the interpreter nothing else refers to
-// (_contextvars needs PyContextVar_Type). ld.bfd keeps the library's
-// hot/cold code layout (gold measured 1.2x slower on calls, and its copy
-// relocations made the dynamic loader warn about libswiftCore.so). Not
-// -static-stdlib: its link arguments hide every static library's symbols
-// (--exclude-libs ALL), libpython's included.
-let staticPython: [LinkerSetting] = [
-    .unsafeFlags([
-        "-use-ld=bfd",
-        "-Xclang-linker", "-no-pie",
-        "-Xlinker", "--export-dynamic",
-        // One -Xlinker each, so that the driver keeps them in this order.
-        "-Xlinker", "--whole-archive",
-        "-Xlinker", "/usr/lib/python3.11/config-3.11-x86_64-linux-gnu/libpython3.11.a",
-        "-Xlinker", "--no-whole-archive",
-        "-lexpat", "-lz", "-lm", "-ldl", "-lutil", "-lpthread",
-    ])
-]
+import Foundation
 
-// The test executable embeds the position-independent static libpython: unlike
-// the shared library it carries symbols, so a crash in a test has a readable
-// backtrace.
-let testPython: [LinkerSetting] = [
-    .unsafeFlags([
-        "-Xlinker", "--export-dynamic",
-        "-Xlinker", "--whole-archive",
-        "-Xlinker", "/usr/lib/python3.11/config-3.11-x86_64-linux-gnu/libpython3.11-pic.a",
-        "-Xlinker", "--no-whole-archive",
-        "-lexpat", "-lz", "-lm", "-ldl", "-lutil", "-lpthread",
-    ])
-]
+// The CPython qdb is built for: `$QDB_PYTHON` (an interpreter's path or
+// name), by default `python3` on PATH. Its headers and libraries come from
+// its own sysconfig; each interpreter gets its own build folder
+// (`--scratch-path`, see the Makefile), because the tracer is compiled
+// against that version's C API.
+struct Python {
+    let version: String
+    let include: String
+    /// libpythonX.Y.a, when the interpreter has one.
+    let staticLibrary: String?
+    let libraryDirectory: String
+    let sharedLibrary: String
+    /// What a static libpython needs beside it (-lm, -lexpat, ...).
+    let staticDependencies: [String]
+
+    static func fromEnvironment() -> Python {
+        let interpreter = ProcessInfo.processInfo.environment["QDB_PYTHON"] ?? "python3"
+        let query = """
+            import os, sys, sysconfig
+            v = sysconfig.get_config_var
+            static = os.path.join(v('LIBPL') or '', v('LIBRARY') or '')
+            print('%d.%d' % sys.version_info[:2])
+            print(sysconfig.get_paths()['include'])
+            print(static if os.path.isfile(static) else '')
+            print(v('LIBDIR'))
+            print(v('LDLIBRARY'))
+            print(' '.join(v(k) or '' for k in ('MODLIBS', 'LIBS', 'SYSLIBS')))
+            """
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+        process.arguments = [interpreter, "-c", query]
+        let pipe = Pipe()
+        process.standardOutput = pipe
+        do {
+            try process.run()
+        } catch {
+            fatalError("qdb: cannot run \(interpreter) (set QDB_PYTHON): \(error)")
+        }
+        let output = pipe.fileHandleForReading.readDataToEndOfFile()
+        process.waitUntilExit()
+        let lines = String(decoding: output, as: UTF8.self).split(separator: "\n", omittingEmptySubsequences: false)
+            .map(String.init)
+        guard process.terminationStatus == 0, lines.count >= 6 else {
+            fatalError("qdb: \(interpreter) did not describe itself (set QDB_PYTHON to a CPython 3.11+)")
+        }
+        return Python(
+            version: lines[0], include: lines[1], staticLibrary: lines[2].isEmpty ? nil : lines[2],
+            libraryDirectory: lines[3], sharedLibrary: lines[4],
+            staticDependencies: lines[5].split(separator: " ").map(String.init).filter { $0.hasPrefix("-l") })
+    }
+
+    var minorVersion: Int { Int(version.split(separator: ".").last ?? "") ?? 0 }
+
+    /// For every Swift target that imports the CPython module: its headers,
+    /// and which tracing backend the glue compiles (Sources/QdbTracer/Python).
+    var swiftSettings: [SwiftSetting] {
+        [.unsafeFlags(["-Xcc", "-I" + include])]
+            + (minorVersion >= 12 ? [.define("PYTHON_MONITORING")] : [])
+    }
+
+    /// Embedding the interpreter (qdb-python, the tracer's tests). The
+    /// static library where there is one: the shared one is
+    /// position-independent code and ran measurably slower embedded.
+    /// Non-PIE and --export-dynamic so that C extension modules loaded at
+    /// run time find the interpreter's symbols in the executable; the whole
+    /// archive, as those modules need parts of the interpreter nothing else
+    /// refers to (_contextvars needs PyContextVar_Type). ld.bfd keeps the
+    /// library's hot/cold code layout (gold measured 1.2x slower on calls,
+    /// and its copy relocations made the dynamic loader warn about
+    /// libswiftCore.so). Not -static-stdlib: its link arguments hide every
+    /// static library's symbols (--exclude-libs ALL), libpython's included.
+    var embedding: [LinkerSetting] {
+        guard let staticLibrary else {
+            let name = sharedLibrary.replacingOccurrences(of: "lib", with: "", options: .anchored)
+                .components(separatedBy: ".so").first ?? sharedLibrary
+            return [.unsafeFlags([
+                "-L" + libraryDirectory, "-l" + name, "-Xlinker", "-rpath", "-Xlinker", libraryDirectory,
+            ])]
+        }
+        return [.unsafeFlags([
+            "-use-ld=bfd",
+            "-Xclang-linker", "-no-pie",
+            "-Xlinker", "--export-dynamic",
+            // One -Xlinker each, so that the driver keeps them in this order.
+            "-Xlinker", "--whole-archive",
+            "-Xlinker", staticLibrary,
+            "-Xlinker", "--no-whole-archive",
+        ] + Array(Set(staticDependencies + ["-ldl", "-lm", "-lutil", "-lpthread"])).sorted())]
+    }
+}
+
+let python = Python.fromEnvironment()
 
 let nio: [Target.Dependency] = [
     .product(name: "NIOCore", package: "swift-nio"),
@@ -76,11 +135,15 @@ let package = Package(
         .target(name: "QdbConsole", dependencies: ["QdbProtocol"]),
 
         .target(name: "QdbServer", dependencies: ["QdbProtocol", logging] + nio),
-        .target(name: "QdbTracer", dependencies: ["QdbProtocol", "QdbConsole", "CPython"]),
+        .target(
+            name: "QdbTracer", dependencies: ["QdbProtocol", "QdbConsole", "CPython"],
+            swiftSettings: python.swiftSettings),
         .target(name: "QdbClient", dependencies: ["QdbProtocol", "QdbConsole", "QdbServer", "CLibedit", logging] + nio),
 
         .executableTarget(name: "qdb-server", dependencies: ["QdbServer", argumentParser, logging]),
-        .executableTarget(name: "qdb-python", dependencies: ["QdbTracer"], linkerSettings: staticPython),
+        .executableTarget(
+            name: "qdb-python", dependencies: ["QdbTracer"], swiftSettings: python.swiftSettings,
+            linkerSettings: python.embedding),
         .executableTarget(name: "qdb-cli", dependencies: ["QdbClient", argumentParser]),
 
         // The server's load generator (bench/server.sh).
@@ -94,7 +157,7 @@ let package = Package(
         .testTarget(name: "QdbServerTests", dependencies: ["QdbServer", "QdbTestSupport"] + nio),
         .testTarget(
             name: "QdbTracerTests", dependencies: ["QdbTracer", "CPython", "QdbTestSupport"],
-            linkerSettings: testPython),
+            swiftSettings: python.swiftSettings, linkerSettings: python.embedding),
         .testTarget(name: "QdbClientTests", dependencies: ["QdbClient", "QdbTestSupport"]),
         .testTarget(
             name: "EndToEndTests", dependencies: ["QdbProtocol", "QdbTestSupport"],

@@ -2,9 +2,14 @@
 // what Swift cannot import directly: object-like macros (Py_None), type-check
 // macros, C globals (PyExc_*), PyModuleDef_HEAD_INIT and variadic calls.
 //
-// No library is linked here on purpose: qdb-python links the static
-// libpython, the test targets link the shared one, and the `_qdb` extension
-// module links none (its symbols come from the python3 that loads it).
+// No library is linked here on purpose: qdb-python and the tracer's tests
+// embed libpython, and the `_qdb` extension module links none (its symbols
+// come from the python that loads it). The headers are those of the
+// interpreter the build is for (Package.swift passes its include folder).
+//
+// This file and Sources/QdbTracer/Python are where CPython versions differ:
+// the helpers below hide field layouts and API changes, so that Swift code
+// reads the same on 3.11, 3.12 and 3.13.
 #pragma once
 
 // Glibc first, or files importing both CPython and Glibc fail on clean builds
@@ -14,14 +19,18 @@
 #endif
 
 #define PY_SSIZE_T_CLEAN
-#include <python3.11/Python.h>
-#include <python3.11/frameobject.h>
+#include <Python.h>
+#include <frameobject.h>
+
+#if PY_VERSION_HEX < 0x030B0000
+#error "qdb needs CPython 3.11 or later"
+#endif
 
 // The frame object's fields (f_trace, f_trace_lines) are in an internal
-// header on 3.11; it needs Py_BUILD_CORE, defined only around it so the
-// public headers above keep their public meaning.
+// header; it needs Py_BUILD_CORE, defined only around it so the public
+// headers above keep their public meaning.
 #define Py_BUILD_CORE 1
-#include <python3.11/internal/pycore_frame.h>
+#include <internal/pycore_frame.h>
 #undef Py_BUILD_CORE
 
 // MARK: - Singletons and type checks
@@ -104,6 +113,16 @@ static inline int qdb_code_is_generator_like(PyCodeObject *code) {
     return (code->co_flags & (CO_GENERATOR | CO_COROUTINE | CO_ASYNC_GENERATOR)) != 0;
 }
 
+// MARK: - Interpreter
+
+static inline int qdb_is_finalizing(void) {
+#if PY_VERSION_HEX < 0x030D0000
+    return _Py_IsFinalizing();
+#else
+    return Py_IsFinalizing();
+#endif
+}
+
 // MARK: - Signals
 
 static inline int qdb_signal_usr2(void) { return SIGUSR2; }
@@ -126,11 +145,65 @@ static inline void qdb_frame_set_trace(PyFrameObject *frame, PyObject *trace) {
     Py_XSETREF(frame->f_trace, trace);
 }
 
+// A frame's locals for eval: a dict refreshed from the fast locals (3.11,
+// 3.12), or on 3.13 a write-through proxy (PEP 667) for function frames.
+static inline PyObject *qdb_frame_locals(PyFrameObject *frame) {
+    return PyFrame_GetLocals(frame);
+}
+
+// Writes a locals dict changed by eval back to the fast locals; 3.13's
+// proxy has written through already.
+static inline void qdb_frame_store_locals(PyFrameObject *frame) {
+#if PY_VERSION_HEX < 0x030D0000
+    PyFrame_LocalsToFast(frame, 0);
+#else
+    (void)frame;
+#endif
+}
+
+// The C trace function of the debugged thread. 3.13 no longer exports the
+// per-thread setter, so 3.12+ set it on every thread (the trace function
+// ignores the others); 3.11 sets it on `thread` alone, from any thread.
+static inline int qdb_set_trace(PyThreadState *thread, Py_tracefunc function) {
+#if PY_VERSION_HEX < 0x030C0000
+    return _PyEval_SetTrace(thread, function, NULL);
+#else
+    (void)thread;
+    PyEval_SetTraceAllThreads(function, NULL);
+    return PyErr_Occurred() ? -1 : 0;
+#endif
+}
+
+// Per-code-object slots for the debugger's facts (co_extra): private names
+// on 3.11, "unstable" public ones from 3.12.
+static inline Py_ssize_t qdb_code_request_extra_index(freefunc free) {
+#if PY_VERSION_HEX < 0x030C0000
+    return _PyEval_RequestCodeExtraIndex(free);
+#else
+    return PyUnstable_Eval_RequestCodeExtraIndex(free);
+#endif
+}
+static inline int qdb_code_get_extra(PyObject *code, Py_ssize_t index, void **extra) {
+#if PY_VERSION_HEX < 0x030C0000
+    return _PyCode_GetExtra(code, index, extra);
+#else
+    return PyUnstable_Code_GetExtra(code, index, extra);
+#endif
+}
+static inline int qdb_code_set_extra(PyObject *code, Py_ssize_t index, void *extra) {
+#if PY_VERSION_HEX < 0x030C0000
+    return _PyCode_SetExtra(code, index, extra);
+#else
+    return PyUnstable_Code_SetExtra(code, index, extra);
+#endif
+}
+
 static inline PyObject *qdb_float_repr(PyObject *o) {
     return PyFloat_Type.tp_repr(o);
 }
 
-// MARK: - Thread tracing state (for the frame hook)
+#if PY_VERSION_HEX < 0x030C0000
+// MARK: - Thread tracing state (for 3.11's frame hook)
 
 // The tracing switches the eval loop reads: the thread's trace function and
 // the current C frame's use_tracing flag, kept consistent the way
@@ -207,3 +280,4 @@ static inline void qdb_thread_resume_tracing(PyThreadState *thread, uint8_t was)
     thread->tracing--;
     thread->cframe->use_tracing = was;
 }
+#endif  // 3.11

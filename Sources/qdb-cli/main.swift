@@ -57,6 +57,12 @@ struct Run: AsyncParsableCommand {
         help: ArgumentHelp("The session uuid, which names the transcript /tmp/qdb/.UUID.", valueName: "UUID"))
     var uuid = "qdb"
 
+    @Option(
+        help: ArgumentHelp(
+            "Run the script under this python (its path or name on PATH), which must have the qdb package (pip install .), instead of qdb-python.",
+            valueName: "PYTHON"))
+    var python: String?
+
     @Argument(help: "The script to debug.")
     var script: String
 
@@ -64,7 +70,7 @@ struct Run: AsyncParsableCommand {
     var arguments: [String] = []
 
     func run() async throws {
-        try finish(await ScriptSession.run(script: script, arguments: arguments, uuid: uuid))
+        try finish(await ScriptSession.run(script: script, arguments: arguments, uuid: uuid, python: python))
     }
 }
 

@@ -38,7 +38,7 @@ import Testing
         try walkthrough { _ in [try Executables.path(of: "qdb-python")] }
     }
 
-    @Test func theSeedWalkthroughUnderPlainPython3WithTheExtension() throws {
+    @Test func theSeedWalkthroughUnderPlainPythonWithTheExtension() throws {
         let extensionModule = try #require(
             Executables.extensionModule, "build the _qdb extension first: make extension")
         try walkthrough { directory in
@@ -47,7 +47,7 @@ import Testing
             try FileManager.default.createDirectory(atPath: directory + "/site", withIntermediateDirectories: true)
             try FileManager.default.copyItem(atPath: Executables.packageRoot + "/python/qdb", toPath: package)
             try FileManager.default.copyItem(atPath: extensionModule, toPath: package + "/_qdb.so")
-            return ["/usr/bin/env", "PYTHONPATH=\(directory)/site", try Executables.searchPath(for: "python3")]
+            return ["/usr/bin/env", "PYTHONPATH=\(directory)/site", try Executables.python()]
         }
     }
 

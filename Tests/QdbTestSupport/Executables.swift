@@ -50,12 +50,21 @@ public enum Executables {
         throw TestSupportError.notFound("\(name) in PATH")
     }
 
-    /// The `_qdb` extension module for a user's python3, as `make
-    /// extension` builds it (`$QDB_EXTENSION` overrides); nil if not built.
+    /// The `_qdb` extension module built for the interpreter under test
+    /// (`$QDB_EXTENSION`, which tools/test-python.sh sets); nil if not built.
     public static var extensionModule: String? {
-        let configured = ProcessInfo.processInfo.environment["QDB_EXTENSION"].map { [$0] } ?? []
-        let built = ["release", "debug"].map { (packageRoot as NSString).appendingPathComponent(".build-ext/\($0)/lib_qdb.so") }
-        return (configured + built).first { FileManager.default.fileExists(atPath: $0) }
+        ProcessInfo.processInfo.environment["QDB_EXTENSION"].flatMap {
+            FileManager.default.fileExists(atPath: $0) ? $0 : nil
+        }
+    }
+
+    /// The interpreter the tracer is built for and tested with:
+    /// `$QDB_TEST_PYTHON`, or python3 on PATH.
+    public static func python() throws -> String {
+        if let configured = ProcessInfo.processInfo.environment["QDB_TEST_PYTHON"], !configured.isEmpty {
+            return configured
+        }
+        return try searchPath(for: "python3")
     }
 
     /// The package's root directory, from this file's location.

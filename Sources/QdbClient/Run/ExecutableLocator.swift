@@ -2,10 +2,17 @@
 import Glibc
 #endif
 
-/// Finds `qdb-python`: beside `qdb-cli` itself (the build or install
-/// directory), then on `PATH`.
+/// Finds `qdb-python` or a python the user names: a path as it is;
+/// a name beside `qdb-cli` itself (the build or install directory), then
+/// on `PATH`.
 enum ExecutableLocator {
     static func path(of name: String) throws(ClientError) -> String {
+        if name.contains("/") {
+            guard access(name, X_OK) == 0 else {
+                throw .cannotStartProgram("cannot run \(name): \(String(cString: strerror(errno)))")
+            }
+            return name
+        }
         let candidates = ([ownDirectory].compactMap { $0 } + searchPath).map { $0 + "/" + name }
         guard let found = candidates.first(where: { access($0, X_OK) == 0 }) else {
             throw .cannotStartProgram("cannot find \(name) beside qdb-cli or on PATH")

@@ -6,23 +6,24 @@ import QdbServer
 
 /// `qdb-cli run script.py [args]`, the one-command way to debug, like
 /// `python -m pdb script.py`: a private server inside this process on free
-/// loopback ports, `qdb-python -m qdb` running the script against it, and
-/// the REPL attached; the program is stopped when the REPL ends.
+/// loopback ports, `qdb-python -m qdb` (or `PYTHON -m qdb`, for a python
+/// that has the qdb package) running the script against it, and the REPL
+/// attached; the program is stopped when the REPL ends.
 public enum ScriptSession {
     /// How long the client waits for the program's tracer to connect: a
     /// program that cannot start must not leave the user waiting forever.
     static let attachTimeout: Duration = .seconds(30)
 
-    public static func run(script: String, arguments: [String], uuid: String) async -> ClientExit {
+    public static func run(script: String, arguments: [String], uuid: String, python: String? = nil) async -> ClientExit {
         guard access(script, R_OK) == 0 else {
             return .failed(.cannotStartProgram("cannot open \(script): \(String(cString: strerror(errno)))"))
         }
         let token: String
-        let python: String
+        let interpreter: String
         let server: QdbServer
         do throws(ClientError) {
             token = try AuthToken.random()
-            python = try ExecutableLocator.path(of: "qdb-python")
+            interpreter = try ExecutableLocator.path(of: python ?? "qdb-python")
             server = try await startServer(token: token)
         } catch {
             return .failed(error)
@@ -30,7 +31,7 @@ public enum ScriptSession {
         let program: ChildProgram
         do throws(ClientError) {
             program = try ChildProgram(
-                executable: python,
+                executable: interpreter,
                 arguments: ["-m", "qdb", "--host", "127.0.0.1", "--port", String(server.tracerPort),
                             "--uuid", uuid, "--auth", token, script] + arguments)
         } catch {

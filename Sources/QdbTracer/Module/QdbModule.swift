@@ -1,17 +1,15 @@
 import CPython
-import Glibc
 
 /// The `_qdb` module: what the `qdb` package (python/qdb) calls. A
 /// built-in module of qdb-python, and an extension module (`_qdb.so`) for
 /// a user's own python3.
 enum QdbModule {
     typealias Arguments = UnsafePointer<PyPointer?>?
-    typealias FastFunction = @convention(c) (PyPointer?, Arguments, Py_ssize_t) -> PyPointer?
 
     private struct Function {
         let name: String
         let doc: String
-        let body: FastFunction
+        let body: PythonFastFunction
     }
 
     private static let functions: [Function] = [
@@ -106,9 +104,7 @@ enum QdbModule {
     nonisolated(unsafe) private static let definition: UnsafeMutablePointer<PyModuleDef> = {
         let methods = UnsafeMutablePointer<PyMethodDef>.allocate(capacity: functions.count + 1)
         for (index, function) in functions.enumerated() {
-            methods[index] = PyMethodDef(
-                ml_name: strdup(function.name), ml_meth: unsafeBitCast(function.body, to: PyCFunction.self),
-                ml_flags: METH_FASTCALL, ml_doc: strdup(function.doc))
+            methods[index] = PyMethodDef(fastCall: function.name, doc: function.doc, body: function.body)
         }
         methods[functions.count] = PyMethodDef(ml_name: nil, ml_meth: nil, ml_flags: 0, ml_doc: nil)
         let definition = UnsafeMutablePointer<PyModuleDef>.allocate(capacity: 1)

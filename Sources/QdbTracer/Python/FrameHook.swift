@@ -1,6 +1,7 @@
+#if !PYTHON_MONITORING
 import CPython
 
-/// Breakpoints at full speed: a PEP 523 frame-evaluation hook that sees
+/// Breakpoints at full speed on 3.11: a PEP 523 frame-evaluation hook that sees
 /// every Python frame of the debugged thread start, and turns tracing on
 /// only for frames whose code holds a breakpoint. Everything else runs
 /// untraced, on CPython's specialised fast path.
@@ -9,19 +10,10 @@ import CPython
 /// any installed hook stops 3.11 from inlining Python-to-Python calls.
 /// Its state is a handful of globals read on every call, guarded by the
 /// GIL like the rest of the tracer.
-enum FrameHook {
-    enum Mode: UInt8 {
-        /// Nothing traced.
-        case off
-        /// Every frame traced: stepping.
-        case full
-        /// Only frames whose code holds a breakpoint traced.
-        case selective
-    }
-
+enum FrameHook: TracingBackend {
     /// The debugged thread; other threads pass straight through.
-    nonisolated(unsafe) private(set) static var thread: UnsafeMutablePointer<PyThreadState>?
-    nonisolated(unsafe) private(set) static var mode = Mode.off
+    nonisolated(unsafe) private(set) static var thread: ThreadPointer?
+    nonisolated(unsafe) private(set) static var mode = TracingMode.off
     /// Bumped whenever the answer to "does this code need tracing" may have
     /// changed (breakpoints, mode); per-code answers carry the value they
     /// were computed under.
@@ -35,7 +27,7 @@ enum FrameHook {
     nonisolated(unsafe) private static var depth = 0
     /// The slow path: does this code hold a breakpoint? (The session's
     /// answer, cached per code object.)
-    nonisolated(unsafe) private static var holdsBreakpoint: (UnsafeMutablePointer<PyCodeObject>) -> Bool = { _ in false }
+    nonisolated(unsafe) private static var holdsBreakpoint: (CodePointer) -> Bool = { _ in false }
 
     /// Every eval loop costs C stack while the hook is installed (no
     /// inlining); past this depth the hook steps aside and the thread is
@@ -44,21 +36,18 @@ enum FrameHook {
 
     /// Per-code answers, stored in a co_extra slot as
     /// `generation << 1 | needsTracing` (no allocation, nothing to free).
-    private static let extraIndex = _PyEval_RequestCodeExtraIndex(nil)
+    private static let extraIndex = qdb_code_request_extra_index(nil)
 
     // MARK: Control (GIL held)
 
-    /// Traces `thread` as `mode` says. For `selective`, `holdsBreakpoint`
-    /// answers for code the hook has not seen, and `preexistingNeedTracing`
-    /// says whether the frames running now need line events (one of them
-    /// holds a breakpoint).
-    static func apply(
-        _ mode: Mode, on thread: UnsafeMutablePointer<PyThreadState>, preexistingNeedTracing: Bool = false,
-        holdsBreakpoint: @escaping (UnsafeMutablePointer<PyCodeObject>) -> Bool = { _ in false }
-    ) {
+    /// For `selective`, the query's `holdsBreakpoint` answers for code the
+    /// hook has not seen, and the frames running now need line events if
+    /// any of them runs code that holds a breakpoint.
+    static func apply(_ mode: TracingMode, on thread: ThreadPointer, query: BreakpointQuery) {
         self.thread = thread
         self.mode = mode
-        self.holdsBreakpoint = holdsBreakpoint
+        holdsBreakpoint = query.holdsBreakpoint
+        let preexistingNeedTracing = !query.runningCode.isEmpty
         generation += 1
         switch mode {
         case .off:
@@ -118,7 +107,7 @@ enum FrameHook {
 
     /// Breakpoints or the mode changed while the callee ran: work out
     /// afresh whether the caller needs tracing.
-    private static func retraceCaller(_ thread: UnsafeMutablePointer<PyThreadState>) {
+    private static func retraceCaller(_ thread: ThreadPointer) {
         let needs: Bool
         switch mode {
         case .off:
@@ -136,7 +125,7 @@ enum FrameHook {
     /// Too deep for the hook's C stack: from here on the whole thread is
     /// traced without the hook (slower, same stops).
     private static func evaluateTracingEverything(
-        _ thread: UnsafeMutablePointer<PyThreadState>, _ frame: UnsafeMutablePointer<_PyInterpreterFrame>,
+        _ thread: ThreadPointer, _ frame: UnsafeMutablePointer<_PyInterpreterFrame>,
         _ throwFlag: Int32
     ) -> PyPointer? {
         install(false)
@@ -149,9 +138,7 @@ enum FrameHook {
 
     /// Whether frames of `code` need line events: the cached answer, or the
     /// session's.
-    private static func needsTracing(
-        _ code: UnsafeMutablePointer<PyCodeObject>, on thread: UnsafeMutablePointer<PyThreadState>
-    ) -> Bool {
+    private static func needsTracing(_ code: CodePointer, on thread: ThreadPointer) -> Bool {
         let tag = Int(bitPattern: qdb_code_extra(code, extraIndex))
         if tag >> 1 == generation {
             return tag & 1 == 1
@@ -165,8 +152,9 @@ enum FrameHook {
         let tracing = qdb_thread_pause_tracing(thread)
         let needs = holdsBreakpoint(code)
         qdb_thread_resume_tracing(thread, tracing)
-        _PyCode_SetExtra(object, extraIndex, UnsafeMutableRawPointer(bitPattern: generation << 1 | (needs ? 1 : 0)))
+        qdb_code_set_extra(object, extraIndex, UnsafeMutableRawPointer(bitPattern: generation << 1 | (needs ? 1 : 0)))
         PyErr_Restore(type, value, traceback)
         return needs
     }
 }
+#endif

@@ -85,16 +85,23 @@ struct PythonFrame: DebugFrame {
 
     var globals: PythonObject { PythonObject(owning: PyFrame_GetGlobals(pointer)) }
 
-    /// The frame's locals as a dict, refreshed from the fast locals (for a
-    /// module frame, its globals).
+    /// The frame's locals as a mapping to evaluate in (for a module frame,
+    /// its globals): a dict refreshed from the fast locals, or a
+    /// write-through proxy where CPython has one.
     func locals() throws(PythonError) -> PythonObject {
-        try .result(PyFrame_GetLocals(pointer))
+        try .result(qdb_frame_locals(pointer))
     }
 
-    /// Writes changes made to the `locals()` dict back to the frame's fast
-    /// locals, so that an assignment in `eval` sticks.
+    /// The frame's locals as a dict of their values now.
+    func localsSnapshot() throws(PythonError) -> PythonObject {
+        let locals = try locals()
+        return qdb_is_dict(locals.pointer) != 0 ? locals : try PythonObject.builtin("dict").call(locals)
+    }
+
+    /// Writes changes made to the `locals()` mapping back to the frame's
+    /// fast locals, so that an assignment in `eval` sticks.
     func storeLocals() {
-        PyFrame_LocalsToFast(pointer, 0)
+        qdb_frame_store_locals(pointer)
         PyErr_Clear()
     }
 
@@ -120,7 +127,7 @@ final class CodeInfoCache {
 
     init(skipRule: SkipRule) {
         self.skipRule = skipRule
-        extraIndex = _PyEval_RequestCodeExtraIndex { pointer in
+        extraIndex = qdb_code_request_extra_index { pointer in
             guard let pointer else { return }
             Unmanaged<CodeInfo>.fromOpaque(pointer).release()
         }
@@ -144,7 +151,7 @@ final class CodeInfoCache {
     func info(forCode code: UnsafeMutablePointer<PyCodeObject>) -> CodeInfo {
         let object = UnsafeMutableRawPointer(code).assumingMemoryBound(to: PyObject.self)
         var extra: UnsafeMutableRawPointer?
-        if extraIndex >= 0, _PyCode_GetExtra(object, extraIndex, &extra) == 0, let extra {
+        if extraIndex >= 0, qdb_code_get_extra(object, extraIndex, &extra) == 0, let extra {
             let cached = Unmanaged<CodeInfo>.fromOpaque(extra).takeUnretainedValue()
             cached.refresh(for: skipRule)
             return cached
@@ -152,7 +159,7 @@ final class CodeInfoCache {
         PyErr_Clear()
         let info = CodeInfo(code: code, skipRule: skipRule)
         // The slot is empty here, so storing never has to free an old value.
-        if extraIndex >= 0, _PyCode_SetExtra(object, extraIndex, Unmanaged.passRetained(info).toOpaque()) != 0 {
+        if extraIndex >= 0, qdb_code_set_extra(object, extraIndex, Unmanaged.passRetained(info).toOpaque()) != 0 {
             Unmanaged.passUnretained(info).release()
             PyErr_Clear()
         }

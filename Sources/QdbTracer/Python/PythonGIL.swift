@@ -8,7 +8,7 @@ enum PythonGIL {
     /// reader, the timeout watchdog). Nil once the interpreter is shutting
     /// down: a thread that asks for the GIL then is killed by CPython.
     static func withLock<T>(_ body: () -> T) -> T? {
-        guard _Py_IsFinalizing() == 0 else { return nil }
+        guard qdb_is_finalizing() == 0 else { return nil }
         let state = PyGILState_Ensure()
         defer { PyGILState_Release(state) }
         return body()

@@ -88,7 +88,8 @@ public final class PythonObject: @unchecked Sendable {
     }
 
     public func setItem(_ key: String, _ value: PythonObject) throws(PythonError) {
-        if PyDict_SetItemString(pointer, key, value.pointer) != 0 {
+        // Any mapping: a dict, or 3.13's frame locals proxy.
+        if PyMapping_SetItemString(pointer, key, value.pointer) != 0 {
             throw PythonError.fetch()
         }
     }

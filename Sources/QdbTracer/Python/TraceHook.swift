@@ -1,7 +1,8 @@
 import CPython
 
 /// Installing and removing the trace function on the debugged thread. Only
-/// that thread is traced (as with pdb); other threads run at full speed.
+/// that thread stops (as with pdb). On 3.12+ the function is installed on
+/// every thread (see `qdb_set_trace`) and the session ignores the others.
 enum TraceHook {
     /// The C-level trace function (`PyEval_SetTrace`), in Swift: every
     /// trace event of the debugged thread goes to the active session.
@@ -13,7 +14,7 @@ enum TraceHook {
     /// Installs the hook on `thread` (the GIL held, from any thread: the
     /// running thread sees it at its next instruction).
     static func install(on thread: UnsafeMutablePointer<PyThreadState>) -> Bool {
-        if _PyEval_SetTrace(thread, function, nil) != 0 {
+        if qdb_set_trace(thread, function) != 0 {
             PyErr_Clear()
             return false
         }
@@ -21,7 +22,7 @@ enum TraceHook {
     }
 
     static func remove(from thread: UnsafeMutablePointer<PyThreadState>) {
-        if _PyEval_SetTrace(thread, nil, nil) != 0 {
+        if qdb_set_trace(thread, nil) != 0 {
             PyErr_Clear()
         }
     }
@@ -30,17 +31,5 @@ enum TraceHook {
     /// `frame.f_trace = self.trace_dispatch`). A callable that does nothing,
     /// so that a Python-level `sys.settrace` installed later finds something
     /// sensible there.
-    static let frameMarker: PythonObject = {
-        let definition = UnsafeMutablePointer<PyMethodDef>.allocate(capacity: 1)
-        definition.initialize(to: PyMethodDef(
-            ml_name: strdup("qdb_traced_frame"),
-            ml_meth: markerFunction,
-            ml_flags: METH_VARARGS,
-            ml_doc: nil))
-        return PythonObject(owning: PyCFunction_NewEx(definition, nil, nil))
-    }()
-
-    private static let markerFunction: @convention(c) (PyPointer?, PyPointer?) -> PyPointer? = { _, _ in
-        qdb_new_none()
-    }
+    static let frameMarker = PythonObject.function(named: "qdb_traced_frame") { _, _, _ in qdb_new_none() }
 }

@@ -290,7 +290,7 @@ extension TracerSession {
 
     private func sendLocals(of frame: PythonFrame) {
         var members: [(String, JSONValue)] = []
-        if let locals = try? frame.locals() {
+        if let locals = try? frame.localsSnapshot() {
             for (key, value) in locals.dictionaryItems {
                 members.append((key.stringValue ?? key.reprText, JSONConversion.json(from: value)))
             }

@@ -100,6 +100,8 @@ final class TracerSession: @unchecked Sendable {
 
     /// The trace hook's entry: one trace event of the debugged thread.
     func trace(_ pointer: FramePointer, event: Int32, argument: PyPointer?) -> Int32 {
+        // 3.12+ deliver every thread's events (see `qdb_set_trace`).
+        guard PyThreadState_Get() == debuggee else { return 0 }
         let frame = codes.frame(pointer)
         if frame.isSkipped {
             if event == PyTrace_CALL {
@@ -263,18 +265,21 @@ final class TracerSession: @unchecked Sendable {
     // MARK: How the thread is traced
 
     /// How the debugged thread is traced: everything while stepping,
-    /// nothing without breakpoints, and with breakpoints only the frames
-    /// whose code holds one (FrameHook).
-    private func trace(_ mode: FrameHook.Mode) {
+    /// nothing without breakpoints, and with breakpoints only the code
+    /// that holds one (see `TracingBackend`).
+    private func trace(_ mode: TracingMode) {
         guard let debuggee else { return }
         guard mode == .selective else {
-            FrameHook.apply(mode, on: debuggee)
+            Tracing.apply(mode, on: debuggee, query: BreakpointQuery())
             return
         }
-        // The hook holds this closure only while the session runs selectively.
-        FrameHook.apply(mode, on: debuggee, preexistingNeedTracing: stackHoldsBreakpoint()) { [unowned self] code in
-            codeHoldsBreakpoint(code)
-        }
+        // The backend holds these closures only while the session runs
+        // selectively.
+        let query = BreakpointQuery(
+            holdsBreakpoint: { [unowned self] code in codeHoldsBreakpoint(code) },
+            mayStop: { [unowned self] code, line in codeMayStop(code, at: line) },
+            runningCode: runningCodeHoldingBreakpoints())
+        Tracing.apply(mode, on: debuggee, query: query)
     }
 
     /// Running until a breakpoint (after `continue`): with none, nothing
@@ -297,8 +302,8 @@ final class TracerSession: @unchecked Sendable {
     /// was; one running to its next breakpoint gets the tracing the new
     /// set needs.
     func breakpointsChanged() {
-        FrameHook.breakpointsChanged()
-        if state == .running && FrameHook.mode != .full {
+        Tracing.breakpointsChanged()
+        if state == .running && Tracing.mode != .full {
             continueRunning()
         }
     }
@@ -317,28 +322,40 @@ final class TracerSession: @unchecked Sendable {
 
     /// Whether frames of `code` can stop at a breakpoint: one of its lines
     /// holds one, or its `def` line does (a function breakpoint).
-    private func codeHoldsBreakpoint(_ code: UnsafeMutablePointer<PyCodeObject>) -> Bool {
+    private func codeHoldsBreakpoint(_ code: CodePointer) -> Bool {
         let info = codes.info(forCode: code)
         guard !info.isSkipped, let lines = debugger.breakpoints.lines(inFile: info.file) else { return false }
         return lines.contains(info.firstLine) || lines.contains { info.lines(of: code).contains($0) }
     }
 
-    /// Whether a frame the debugged thread is running now holds a
-    /// breakpoint.
-    private func stackHoldsBreakpoint() -> Bool {
-        var holds = false
+    /// Whether `line` of `code` can stop: it holds a breakpoint, or the
+    /// `def` line does (the function's first line stops; which line that
+    /// is, the debugger learns when it runs).
+    private func codeMayStop(_ code: CodePointer, at line: Int) -> Bool {
+        let info = codes.info(forCode: code)
+        guard !info.isSkipped, let lines = debugger.breakpoints.lines(inFile: info.file) else { return false }
+        return lines.contains(line) || lines.contains(info.firstLine)
+    }
+
+    /// The code of the frames the debugged thread is running now, down to
+    /// the bottom frame, that holds a breakpoint.
+    private func runningCodeHoldingBreakpoints() -> [CodePointer] {
+        var running: [CodePointer] = []
         withDebuggeeTopFrame { top in
             var current: PythonFrame? = top
-            while let frame = current, !holds {
-                holds = withExtendedLifetime(frame) {
+            while let frame = current {
+                withExtendedLifetime(frame) {
                     let code = PyFrame_GetCode(frame.pointer)!
-                    defer { qdb_decref(UnsafeMutableRawPointer(code).assumingMemoryBound(to: PyObject.self)) }
-                    return codeHoldsBreakpoint(code)
+                    // The running frame keeps its code alive.
+                    qdb_decref(UnsafeMutableRawPointer(code).assumingMemoryBound(to: PyObject.self))
+                    if codeHoldsBreakpoint(code) {
+                        running.append(code)
+                    }
                 }
                 current = frame == debugger.bottomFrame ? nil : frame.back
             }
         }
-        return holds
+        return running
     }
 
     /// Marks `frame` and its callers up to the bottom frame as traced when
@@ -402,7 +419,7 @@ final class TracerSession: @unchecked Sendable {
     func forgetAfterFork() {
         state = .disabled
         if let thread = PyThreadState_Get() {
-            FrameHook.apply(.off, on: thread)
+            Tracing.apply(.off, on: thread, query: BreakpointQuery())
         }
         debuggee = nil
         output?.restore()

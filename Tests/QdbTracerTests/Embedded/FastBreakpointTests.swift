@@ -3,7 +3,8 @@ import QdbProtocol
 import Testing
 @testable import QdbTracer
 
-/// Running to breakpoints with the frame hook: code without breakpoints
+/// Running to breakpoints with the tracing backend (frame hook or
+/// sys.monitoring): code without breakpoints
 /// runs untraced, and breakpoints set while stopped are still hit, wherever
 /// they are. (Part of the serialized suite: one interpreter, one session.)
 extension TracerSessionTests {
@@ -32,10 +33,10 @@ extension TracerSessionTests {
         """
 
     @Test func codeWithoutBreakpointsRunsUntraced() throws {
-        var modeAtTheBreakpoint: FrameHook.Mode?
+        var modeAtTheBreakpoint: TracingMode?
         let run = try Debugging.run(Self.probed, commands: [
             #"{"e":"set_break","p":{"file":"$PROGRAM","line":9}}"#, "continue",
-            .perform { modeAtTheBreakpoint = FrameHook.mode },
+            .perform { modeAtTheBreakpoint = Tracing.mode },
             #"{"e":"eval","p":"n"}"#, "up", #"{"e":"eval","p":"untraced is None"}"#, "continue",
         ])
         #expect(run.stops == ["<module>:1", "later:9", "main:15"])
@@ -44,10 +45,10 @@ extension TracerSessionTests {
     }
 
     @Test func steppingTracesEverything() throws {
-        var modeWhileStepping: FrameHook.Mode?
+        var modeWhileStepping: TracingMode?
         let run = try Debugging.run(Self.probed, commands: [
             #"{"e":"set_break","p":{"file":"$PROGRAM","line":14}}"#, "continue", "next",
-            .perform { modeWhileStepping = FrameHook.mode },
+            .perform { modeWhileStepping = Tracing.mode },
             #"{"e":"eval","p":"untraced is None"}"#, "continue",
         ])
         #expect(run.stops == ["<module>:1", "main:14", "main:15"])
@@ -112,6 +113,80 @@ extension TracerSessionTests {
         #expect(run.stops == ["<module>:1", "countdown:4", "countdown:4", "depth:9"])
     }
 }
+
+/// What running to breakpoints must keep doing whatever the backend.
+extension TracerSessionTests {
+    /// A line that ran while it held no breakpoint (on 3.12+ its event is
+    /// then disabled) still stops once it gets one.
+    @Test func aLineThatRanBeforeItHeldABreakpointStopsLater() throws {
+        let source = """
+            def work():
+                total = 0
+                for i in range(3):
+                    total += i
+                    total *= 2
+                return total
+
+
+            work()
+            """
+        let run = try Debugging.run(source, commands: [
+            #"{"e":"set_break","p":{"file":"$PROGRAM","line":5}}"#, "continue",
+            #"{"e":"clear_break","p":{"file":"$PROGRAM","line":5}}"#,
+            #"{"e":"set_break","p":{"file":"$PROGRAM","line":4}}"#, "continue",
+            #"{"e":"eval","p":"i, total"}"#, "continue",
+        ])
+        #expect(run.stops == ["<module>:1", "work:5", "work:4", "work:4"])
+        #expect(run.all("print").compactMap(PrintOutput.init(json:)).map(\.output) == ["(1, 0)"])
+    }
+}
+
+#if PYTHON_MONITORING
+/// sys.monitoring (3.12+) is shared: qdb's events must leave another
+/// tool's alone.
+extension TracerSessionTests {
+    @Test func anotherMonitoringToolKeepsItsEvents() throws {
+        let source = """
+            import sys
+            monitoring = sys.monitoring
+            seen = []
+
+
+            def count(code, line):
+                if code.co_name == 'work':
+                    seen.append(line)
+
+
+            def work(n):
+                for i in range(n):
+                    n += i
+                return n
+
+
+            def stop_here():
+                return 1
+
+
+            monitoring.use_tool_id(monitoring.COVERAGE_ID, 'counter')
+            monitoring.register_callback(monitoring.COVERAGE_ID, monitoring.events.LINE, count)
+            monitoring.set_events(monitoring.COVERAGE_ID, monitoring.events.LINE)
+            work(2)
+            stop_here()
+            work(1)
+            monitoring.set_events(monitoring.COVERAGE_ID, 0)
+            monitoring.free_tool_id(monitoring.COVERAGE_ID)
+            done = seen
+            """
+        let run = try Debugging.run(source, commands: [
+            #"{"e":"set_break","p":{"file":"$PROGRAM","line":18}}"#,
+            #"{"e":"set_break","p":{"file":"$PROGRAM","line":29}}"#, "continue", "continue",
+            #"{"e":"eval","p":"seen"}"#,
+        ])
+        #expect(run.stops == ["<module>:1", "stop_here:18", "<module>:29"])
+        #expect(run.all("print").compactMap(PrintOutput.init(json:)).map(\.output) == ["[12, 13, 12, 13, 12, 14, 12, 13, 12, 14]"])
+    }
+}
+#endif
 
 /// Values too big for one message are shown abbreviated, never dropped.
 extension TracerSessionTests {
