@@ -5,8 +5,10 @@ import CPython
 /// the DEBUGGER_ID tool id.
 ///
 /// Running to a breakpoint (`selective`), each code object's first start
-/// (PY_START) asks the session whether the code holds a breakpoint; if it
-/// does, that code gets LINE events. A LINE callback at a line that cannot
+/// (PY_START), or first resumption at each point (PY_RESUME: a generator
+/// or coroutine that started before the breakpoint was set), asks the
+/// session whether the code holds a breakpoint; if it does, that code gets
+/// LINE events. A LINE callback at a line that cannot
 /// stop returns DISABLE, and CPython never calls it again for that line: so
 /// each line costs once, and then only breakpoint lines call back, even in
 /// the function that is running hot. PY_START disables itself the same
@@ -36,7 +38,7 @@ enum MonitoringTracing: TracingBackend {
             self.mode = .selective
             TraceHook.remove(from: thread)
             query.runningCode.forEach(watchLines)
-            monitoring?.setEvents(startEvents: true)
+            monitoring?.watchStarts(true)
             monitoring?.restartEvents()
         case .full, .selective:
             self.mode = .full
@@ -59,7 +61,7 @@ enum MonitoringTracing: TracingBackend {
     }
 
     private static func unwatchAll() {
-        monitoring?.setEvents(startEvents: false)
+        monitoring?.watchStarts(false)
         for code in watchedCode {
             _ = monitoring?.setLineEvents(false, in: code)
         }
@@ -68,8 +70,8 @@ enum MonitoringTracing: TracingBackend {
 
     // MARK: Callbacks (GIL held; CPython delivers no events inside them)
 
-    /// PY_START(code, offset): code starts for the first time since events
-    /// were restarted.
+    /// PY_START or PY_RESUME(code, offset): code starts, or resumes at
+    /// `offset`, for the first time since events were restarted.
     fileprivate static let started: PythonFastFunction = { _, arguments, count in
         guard let monitoring else { return qdb_new_none() }
         if mode == .selective, count >= 1, let code = arguments?[0],
@@ -103,7 +105,8 @@ private struct Monitoring {
     private let setLocalEventsFunction: PythonObject
     private let restartEventsFunction: PythonObject
     private let lineEvent: PythonObject
-    private let startEvent: PythonObject
+    /// PY_START | PY_RESUME.
+    private let startEvents: PythonObject
     private let noEvents = PythonObject(0)
 
     init?() {
@@ -116,27 +119,27 @@ private struct Monitoring {
             setLocalEventsFunction = try monitoring.attribute("set_local_events")
             restartEventsFunction = try monitoring.attribute("restart_events")
             lineEvent = try events.attribute("LINE")
-            startEvent = try events.attribute("PY_START")
-            let owner = try monitoring.callMethod("get_tool", tool)
-            guard owner.isNone else {
-                PyErr_Clear()
-                return nil
+            let start = try events.attribute("PY_START"), resume = try events.attribute("PY_RESUME")
+            startEvents = try withExtendedLifetime((start, resume)) { () throws(PythonError) in
+                try .result(PyNumber_Or(start.pointer, resume.pointer))
             }
+            // Another debugger (debugpy, pdb 3.14) may hold the id.
+            guard try monitoring.callMethod("get_tool", tool).isNone else { return nil }
             _ = try monitoring.callMethod("use_tool_id", tool, PythonObject("qdb"))
             _ = try monitoring.callMethod(
                 "register_callback", tool, lineEvent,
                 PythonObject.function(named: "qdb_line", MonitoringTracing.line))
-            _ = try monitoring.callMethod(
-                "register_callback", tool, startEvent,
-                PythonObject.function(named: "qdb_start", MonitoringTracing.started))
+            let started = PythonObject.function(named: "qdb_start", MonitoringTracing.started)
+            _ = try monitoring.callMethod("register_callback", tool, start, started)
+            _ = try monitoring.callMethod("register_callback", tool, resume, started)
         } catch {
             PyErr_Clear()
             return nil
         }
     }
 
-    func setEvents(startEvents: Bool) {
-        _ = try? setEventsFunction.call(tool, startEvents ? startEvent : noEvents)
+    func watchStarts(_ on: Bool) {
+        _ = try? setEventsFunction.call(tool, on ? startEvents : noEvents)
         PyErr_Clear()
     }
 

@@ -141,6 +141,29 @@ extension TracerSessionTests {
     }
 }
 
+extension TracerSessionTests {
+    /// A generator that started before its breakpoint was set stops there
+    /// when it resumes.
+    @Test func aSuspendedGeneratorStopsAtABreakpointSetLater() throws {
+        let source = """
+            def numbers():
+                yield 1
+                yield 2
+                yield 3
+
+
+            gen = numbers()
+            first = next(gen)
+            rest = list(gen)
+            """
+        let run = try Debugging.run(source, commands: [
+            #"{"e":"set_break","p":{"file":"$PROGRAM","line":9}}"#, "continue",
+            #"{"e":"set_break","p":{"file":"$PROGRAM","line":3}}"#, "continue", "continue",
+        ])
+        #expect(run.stops == ["<module>:1", "<module>:9", "numbers:3"])
+    }
+}
+
 #if PYTHON_MONITORING
 /// sys.monitoring (3.12+) is shared: qdb's events must leave another
 /// tool's alone.
