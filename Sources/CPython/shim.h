@@ -25,6 +25,10 @@
 #if PY_VERSION_HEX < 0x030B0000
 #error "qdb needs CPython 3.11 or later"
 #endif
+// The GIL is the tracer's lock (see PythonGIL.swift).
+#ifdef Py_GIL_DISABLED
+#error "qdb needs a CPython with the GIL, not a free-threaded build"
+#endif
 
 // The frame object's fields (f_trace, f_trace_lines) are in an internal
 // header; it needs Py_BUILD_CORE, defined only around it so the public

@@ -323,8 +323,7 @@ final class TracerSession: @unchecked Sendable {
     /// Whether frames of `code` can stop at a breakpoint: one of its lines
     /// holds one, or its `def` line does (a function breakpoint).
     private func codeHoldsBreakpoint(_ code: CodePointer) -> Bool {
-        let info = codes.info(forCode: code)
-        guard !info.isSkipped, let lines = debugger.breakpoints.lines(inFile: info.file) else { return false }
+        guard let (info, lines) = breakpointLines(of: code) else { return false }
         return lines.contains(info.firstLine) || lines.contains { info.lines(of: code).contains($0) }
     }
 
@@ -332,9 +331,16 @@ final class TracerSession: @unchecked Sendable {
     /// `def` line does (the function's first line stops; which line that
     /// is, the debugger learns when it runs).
     private func codeMayStop(_ code: CodePointer, at line: Int) -> Bool {
-        let info = codes.info(forCode: code)
-        guard !info.isSkipped, let lines = debugger.breakpoints.lines(inFile: info.file) else { return false }
+        guard let (info, lines) = breakpointLines(of: code) else { return false }
         return lines.contains(line) || lines.contains(info.firstLine)
+    }
+
+    /// The code's facts and the breakpoint lines of its file, unless it is
+    /// skipped or its file has none.
+    private func breakpointLines(of code: CodePointer) -> (CodeInfo, Dictionary<Int, Int>.Keys)? {
+        let info = codes.info(forCode: code)
+        guard !info.isSkipped, let lines = debugger.breakpoints.lines(inFile: info.file) else { return nil }
+        return (info, lines)
     }
 
     /// The code of the frames the debugged thread is running now, down to
