@@ -323,7 +323,7 @@ final class TracerSession: @unchecked Sendable {
     /// Whether frames of `code` can stop at a breakpoint: one of its lines
     /// holds one, or its `def` line does (a function breakpoint).
     private func codeHoldsBreakpoint(_ code: CodePointer) -> Bool {
-        guard let (info, lines) = breakpointLines(of: code) else { return false }
+        guard case let (info, lines)? = breakpointLines(of: code) else { return false }
         return lines.contains(info.firstLine) || lines.contains { info.lines(of: code).contains($0) }
     }
 
@@ -331,7 +331,7 @@ final class TracerSession: @unchecked Sendable {
     /// `def` line does (the function's first line stops; which line that
     /// is, the debugger learns when it runs).
     private func codeMayStop(_ code: CodePointer, at line: Int) -> Bool {
-        guard let (info, lines) = breakpointLines(of: code) else { return false }
+        guard case let (info, lines)? = breakpointLines(of: code) else { return false }
         return lines.contains(line) || lines.contains(info.firstLine)
     }
 
