@@ -91,6 +91,44 @@ import Testing
         #expect(breakpoints?.first?["line"] == 8)
     }
 
+    /// A breakpoint in an asyncio task stops, and `next` over an `await`
+    /// stays in the coroutine (the event loop is library code), even while
+    /// another task runs in between.
+    @Test func aBreakpointInAnAsyncioTaskAndNextOverAnAwait() throws {
+        let session = try TracerSession("""
+            import asyncio
+
+
+            async def fetch(n):
+                await asyncio.sleep(0)
+                return n * 2
+
+
+            async def worker(n):
+                value = await fetch(n)
+                total = value + 1
+                return total
+
+
+            async def main():
+                print(await asyncio.gather(worker(1), worker(2)))
+
+
+            asyncio.run(main())
+            """)
+        try session.attach()
+        try session.send("set_break", ["file": .string(session.programPath), "line": 10])
+        #expect(try session.stop(after: "continue").0 == "worker:10")
+        try session.send("clear_break", ["file": .string(session.programPath), "line": 10])
+        #expect(try session.stop(after: "next").0 == "worker:11")
+        try session.send("eval", "n, value")
+        let printed = try session.receive(through: "print").last.flatMap { PrintOutput(json: $0.payload) }
+        #expect(printed?.output == "(1, 2)")
+        try session.send("continue")
+        #expect(TracerSession.programOutput(try session.receiveUntilEnd()) == "[3, 5]\n")
+        #expect(session.program.waitForExit(timeout: 20) == 0)
+    }
+
     @Test func anUncaughtExceptionIsShownAndTheProgramExitsWithOne() throws {
         let session = try TracerSession("""
             def boom(v):
@@ -332,6 +370,77 @@ import Testing
         #expect(TracerSession.programOutput(try session.receiveUntilEnd()) == "parent\n")
         #expect(session.program.waitForExit(timeout: 20) == 0)
         #expect(session.program.standardOutput.contains("child\n"))
+    }
+}
+
+extension TracerOptionsEndToEndTests {
+    /// A multiprocessing worker (forked) runs untraced: a breakpoint the
+    /// parent's session holds in its function neither stops it nor hangs it.
+    @Test func aMultiprocessingWorkerRunsOnUntraced() throws {
+        let session = try session("""
+            import multiprocessing
+            import qdb
+
+
+            def work(queue):
+                queue.put('worked')
+
+
+            if __name__ == '__main__':
+                qdb.set_trace(host='127.0.0.1', port=PORT, uuid='UUID')
+                context = multiprocessing.get_context('fork')
+                queue = context.Queue()
+                worker = context.Process(target=work, args=(queue,))
+                worker.start()
+                print(queue.get(timeout=20))
+                worker.join()
+                print('worker exit', worker.exitcode)
+            """)
+        try session.attach()
+        try session.send("set_break", ["file": .string(session.programPath), "line": 6])
+        try session.send("continue")
+        let output = TracerSession.programOutput(try session.receiveUntilEnd())
+        #expect(output == "worked\nworker exit 0\n")
+        #expect(session.program.waitForExit(timeout: 20) == 0)
+    }
+
+    /// A child debugs with a session of its own, under its own uuid, while
+    /// the parent's goes on.
+    @Test func aChildDebugsUnderItsOwnUuid() throws {
+        let session = try session("""
+            import multiprocessing
+            import qdb
+
+
+            def work(queue):
+                qdb.set_trace(host='127.0.0.1', port=PORT, uuid='UUID-child')
+                queue.put('worked')
+
+
+            if __name__ == '__main__':
+                qdb.set_trace(host='127.0.0.1', port=PORT, uuid='UUID')
+                context = multiprocessing.get_context('fork')
+                queue = context.Queue()
+                worker = context.Process(target=work, args=(queue,))
+                worker.start()
+                print(queue.get(timeout=20))
+                worker.join()
+                print('worker exit', worker.exitcode)
+            """)
+        try session.attach()
+        try session.send("continue")
+        let child = try WebSocketTestClient(port: session.server.clientPort, path: "/\(session.uuid)-child", timeout: 20)
+        try child.send(Message("start", ""))
+        var messages: [Message] = []
+        while !messages.contains(where: { $0.name == "stack" }) {
+            messages.append(try child.receiveMessage(timeout: 20))
+        }
+        #expect(TracerSession.location(messages.last { $0.name == "stack" }) == "work:7")
+        try child.send(Message("continue", .null))
+        _ = try child.receiveUntilClose(timeout: 20)
+        let output = TracerSession.programOutput(try session.receiveUntilEnd())
+        #expect(output == "worked\nworker exit 0\n")
+        #expect(session.program.waitForExit(timeout: 20) == 0)
     }
 }
 
