@@ -91,6 +91,75 @@ import Testing
         #expect(breakpoints?.first?["line"] == 8)
     }
 
+    /// `python -m qdb --post-mortem` under qdb-python.
+    func postMortemSession(_ source: String) throws -> TracerSession {
+        try TracerSession(source) { _, port, uuid in
+            [try Executables.path(of: "qdb-python"), "-m", "qdb", "--post-mortem", "--host", "127.0.0.1",
+             "--port", String(port), "--uuid", uuid, "program.py"]
+        }
+    }
+
+    @Test func anUncaughtExceptionStopsWhereItWasRaisedAndThenEndsAsPythonWould() throws {
+        let session = try postMortemSession("""
+            def divide(a, b):
+                return a / b
+
+
+            def main():
+                values = [1, 0]
+                return divide(*values)
+
+
+            main()
+            """)
+        try session.attach()
+        #expect(try session.stop(after: "continue").0 == "divide:2")
+        let exception = try session.receive(through: "exception").last
+        #expect(ExceptionInfo(json: exception?.payload ?? .null)?.type == "ZeroDivisionError")
+        #expect(try session.stop(after: "up").0 == "main:7")
+        try session.send("eval", "values")
+        let printed = try session.receive(through: "print").last.flatMap { PrintOutput(json: $0.payload) }
+        #expect(printed?.output == "[1, 0]")
+        try session.send("continue")
+        let errors = TracerSession.programOutput(try session.receiveUntilEnd(), stream: PrintOutput.standardError)
+        #expect(errors.hasPrefix("Traceback (most recent call last):\n"))
+        #expect(errors.hasSuffix("ZeroDivisionError: division by zero\n"))
+        #expect(session.program.waitForExit(timeout: 20) == 1)
+    }
+
+    @Test func anUncaughtExceptionInAThreadStopsThereAndTheProgramGoesOn() throws {
+        let session = try postMortemSession("""
+            import threading
+
+
+            def work():
+                raise ValueError('in the worker')
+
+
+            worker = threading.Thread(target=work, name='worker-1')
+            worker.start()
+            worker.join()
+            print('main done')
+            """)
+        try session.attach()
+        #expect(try session.stop(after: "continue").0 == "work:5")
+        try session.send("continue")
+        let messages = try session.receiveUntilEnd()
+        let errors = TracerSession.programOutput(messages, stream: PrintOutput.standardError)
+        #expect(errors.contains("Exception in thread worker-1"))
+        #expect(errors.hasSuffix("ValueError: in the worker\n"))
+        #expect(TracerSession.programOutput(messages) == "main done\n")
+        #expect(session.program.waitForExit(timeout: 20) == 0)
+    }
+
+    @Test func aPlainExitIsNoPostMortem() throws {
+        let session = try postMortemSession("import sys\nsys.exit(3)\n")
+        try session.attach()
+        try session.send("continue")
+        #expect(!(try session.receiveUntilEnd()).contains { $0.name == "stack" })
+        #expect(session.program.waitForExit(timeout: 20) == 3)
+    }
+
     /// A breakpoint in an asyncio task stops, and `next` over an `await`
     /// stays in the coroutine (the event loop is library code), even while
     /// another task runs in between.

@@ -6,9 +6,11 @@ import os
 import site
 import sys
 import sysconfig
+import threading
 import traceback
 import types
 
+from qdb._native import _qdb
 from qdb.comm import RemoteCommandManager
 from qdb.config import QdbConfig
 from qdb.errors import QdbFailedToConnect, QdbQuit
@@ -35,6 +37,9 @@ def parse_arguments(argv):
     parser.add_argument('--all-code', action='store_true',
                         help='also show and stop in the standard library, '
                              'site-packages and other library code')
+    parser.add_argument('--post-mortem', action='store_true',
+                        help='stop where an uncaught exception was raised, '
+                             'in any thread, before the program ends')
     parser.add_argument('script', help='the program to debug')
     parser.add_argument('arguments', nargs=argparse.REMAINDER,
                         help='its arguments')
@@ -69,6 +74,24 @@ def user_traceback(tb):
     return tb
 
 
+def post_mortem(error):
+    """Stops where `error` was raised, for the clients to look around; the
+    program then ends as python would, whatever they did."""
+    try:
+        _qdb.post_mortem(error)
+    except QdbQuit:
+        pass
+
+
+def post_mortem_in_thread(arguments):
+    """threading.excepthook: a post mortem stop in the dying thread, then
+    the usual report."""
+    if arguments.exc_value is not None and not issubclass(
+            arguments.exc_type, (SystemExit, KeyboardInterrupt)):
+        post_mortem(arguments.exc_value)
+    threading.__excepthook__(arguments)
+
+
 def main(argv=None):
     arguments = parse_arguments(sys.argv[1:] if argv is None else argv)
     script = os.path.abspath(arguments.script)
@@ -98,6 +121,8 @@ def main(argv=None):
     except QdbFailedToConnect as error:
         sys.exit('python -m qdb: %s' % error)
 
+    if arguments.post_mortem:
+        threading.excepthook = post_mortem_in_thread
     globals_ = main_module(script)
     status = 0
     try:
@@ -112,9 +137,12 @@ def main(argv=None):
         status = 1
     except BaseException as error:
         sys.settrace(None)
-        traceback.print_exception(type(error), error,
-                                  user_traceback(error.__traceback__))
         status = 1
+        user_frames = user_traceback(error.__traceback__)
+        if arguments.post_mortem and user_frames is not None and \
+                not isinstance(error, KeyboardInterrupt):
+            post_mortem(error)
+        traceback.print_exception(type(error), error, user_frames)
     finally:
         sys.settrace(None)
         qdb.disable('soft')

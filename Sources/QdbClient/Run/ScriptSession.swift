@@ -8,7 +8,8 @@ import QdbServer
 /// `python -m pdb script.py`: a private server inside this process on free
 /// loopback ports, `qdb-python -m qdb` (or `PYTHON -m qdb`, for a python
 /// that has the qdb package) running the script against it, and the REPL
-/// attached; the program is stopped when the REPL ends.
+/// attached; the program is stopped when the REPL ends. An uncaught
+/// exception stops where it was raised (post mortem), as in pdb.
 public enum ScriptSession {
     /// How long the client waits for the program's tracer to connect: a
     /// program that cannot start must not leave the user waiting forever.
@@ -32,7 +33,7 @@ public enum ScriptSession {
         do throws(ClientError) {
             program = try ChildProgram(
                 executable: interpreter,
-                arguments: ["-m", "qdb", "--host", "127.0.0.1", "--port", String(server.tracerPort),
+                arguments: ["-m", "qdb", "--post-mortem", "--host", "127.0.0.1", "--port", String(server.tracerPort),
                             "--uuid", uuid, "--auth", token, script] + arguments)
         } catch {
             await server.shutdown()

@@ -16,6 +16,9 @@ enum StopKind: Equatable {
     case line
     case returnValue
     case exception
+    /// An uncaught exception, after its frames finished (pdb's post
+    /// mortem): the stack is its traceback's.
+    case postMortem
 }
 
 /// The debugger core: bdb's semantics on abstract frames, without Python.

@@ -40,6 +40,12 @@ enum QdbModule {
                 return .none
             }
         }),
+        Function(name: "post_mortem", doc: "post_mortem(exception): stop where an uncaught exception was raised", body: { _, args, count in
+            call(args, count, arity: 1) { arguments throws(PythonError) in
+                try TracerSession.active?.postMortem(arguments[0])
+                return .none
+            }
+        }),
         Function(name: "pause", doc: "pause(): stop the program at its next line", body: { _, args, count in
             call(args, count, arity: 0) { _ throws(PythonError) in
                 TracerSession.active?.pause()

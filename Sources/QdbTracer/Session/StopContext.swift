@@ -25,7 +25,7 @@ struct StopContext {
             let value = PythonObject(borrowing: argument ?? qdb_none())
             Self.setLocal("__return__", value, in: frame)
             event = .returnValue(value.text)
-        case .exception:
+        case .exception, .postMortem:
             let (type, value, tracebackObject) = Self.unpack(argument)
             if let pair = try? PythonObject.tuple([type, value]) {
                 Self.setLocal("__exception__", pair, in: frame)
@@ -39,7 +39,12 @@ struct StopContext {
         }
         PyErr_Clear()
         self.retained = retained
-        stack = debugger.stack(from: frame, traceback: traceback).visible
+        var stack = debugger.stack(from: frame, traceback: traceback)
+        if kind == .postMortem {
+            // The frame that raised, or the innermost one shown.
+            stack.index = stack.entries.lastIndex { !$0.frame.isSkipped } ?? stack.entries.count - 1
+        }
+        self.stack = stack.visible
     }
 
     /// bdb shows `__return__` and `__exception__` among the frame's locals.

@@ -100,8 +100,10 @@ final class TracerSession: @unchecked Sendable {
 
     /// The trace hook's entry: one trace event of the debugged thread.
     func trace(_ pointer: FramePointer, event: Int32, argument: PyPointer?) -> Int32 {
-        // 3.12+ deliver every thread's events (see `qdb_set_trace`).
-        guard PyThreadState_Get() == debuggee else { return 0 }
+        // 3.12+ deliver every thread's events (see `qdb_set_trace`); and
+        // while another thread holds a stop (a post mortem), this one runs
+        // on.
+        guard PyThreadState_Get() == debuggee, state == .running else { return 0 }
         let frame = codes.frame(pointer)
         if frame.isSkipped {
             if event == PyTrace_CALL {
@@ -166,6 +168,21 @@ final class TracerSession: @unchecked Sendable {
     // MARK: Stops
 
     private func stop(at frame: PythonFrame, kind: StopKind, conditionFailure: ConditionFailure?, argument: PyPointer?) -> Int32 {
+        switch handleStop(at: frame, kind: kind, conditionFailure: conditionFailure, argument: argument) {
+        case .resume(let resumption):
+            resume(resumption, from: frame)
+            return 0
+        case .raise(let error):
+            error.restore()
+            return -1
+        }
+    }
+
+    /// Tells the clients about the stop and handles their commands until
+    /// one resumes the program.
+    private func handleStop(
+        at frame: PythonFrame, kind: StopKind, conditionFailure: ConditionFailure?, argument: PyPointer?
+    ) -> LoopOutcome {
         state = .stopped
         if let conditionFailure {
             send(.error(ErrorInfo(type: "condition", data: conditionFailure.json)))
@@ -180,13 +197,41 @@ final class TracerSession: @unchecked Sendable {
         }
         let outcome = runCommands()
         currentStop = nil
-        switch outcome {
-        case .resume(let resumption):
-            resume(resumption, from: frame)
-            return 0
-        case .raise(let error):
-            error.restore()
-            return -1
+        return outcome
+    }
+
+    /// pdb's post mortem: stops at the frame that raised `exception`, which
+    /// nothing caught, for the clients to inspect. Whatever they do next,
+    /// the program goes on to end (untraced) as python would. From any
+    /// thread; nothing happens while another stop is being handled.
+    func postMortem(_ exception: PythonObject) throws(PythonError) {
+        guard state == .running, var traceback = try? exception.attribute("__traceback__") else {
+            PyErr_Clear()
+            return
+        }
+        // From the first frame shown: the runner's and library frames the
+        // exception passed through are not the user's.
+        while !traceback.isNone, let frame = try? traceback.attribute("tb_frame"),
+              codes.info(for: UnsafeMutableRawPointer(frame.pointer).assumingMemoryBound(to: PyFrameObject.self)).isSkipped,
+              let next = try? traceback.attribute("tb_next") {
+            traceback = next
+        }
+        guard !traceback.isNone, let outermost = try? traceback.attribute("tb_frame") else {
+            PyErr_Clear()
+            return
+        }
+        let argument = try PythonObject.tuple([PythonObject(owning: PyObject_Type(exception.pointer)), exception, traceback])
+        let frame = codes.frame(UnsafeMutableRawPointer(outermost.pointer).assumingMemoryBound(to: PyFrameObject.self))
+        let outcome = withExtendedLifetime(outermost) {
+            handleStop(at: frame, kind: .postMortem, conditionFailure: nil, argument: argument.pointer)
+        }
+        if state == .stopped {
+            state = .running
+            debugger.setContinue()
+            trace(.off)
+        }
+        if case .raise(let error) = outcome {
+            throw error
         }
     }
 
