@@ -443,30 +443,37 @@ import Testing
 }
 
 extension TracerOptionsEndToEndTests {
+    /// A program whose forked multiprocessing worker runs `work` (line 6 on)
+    /// while the parent is debugged.
+    static func forkingProgram(work: String) -> String {
+        """
+        import multiprocessing
+        import qdb
+
+
+        def work(queue):
+        \(work)
+            queue.put('worked')
+
+
+        if __name__ == '__main__':
+            qdb.set_trace(host='127.0.0.1', port=PORT, uuid='UUID')
+            context = multiprocessing.get_context('fork')
+            queue = context.Queue()
+            worker = context.Process(target=work, args=(queue,))
+            worker.start()
+            print(queue.get(timeout=20))
+            worker.join()
+            print('worker exit', worker.exitcode)
+        """
+    }
+
     /// A multiprocessing worker (forked) runs untraced: a breakpoint the
     /// parent's session holds in its function neither stops it nor hangs it.
     @Test func aMultiprocessingWorkerRunsOnUntraced() throws {
-        let session = try session("""
-            import multiprocessing
-            import qdb
-
-
-            def work(queue):
-                queue.put('worked')
-
-
-            if __name__ == '__main__':
-                qdb.set_trace(host='127.0.0.1', port=PORT, uuid='UUID')
-                context = multiprocessing.get_context('fork')
-                queue = context.Queue()
-                worker = context.Process(target=work, args=(queue,))
-                worker.start()
-                print(queue.get(timeout=20))
-                worker.join()
-                print('worker exit', worker.exitcode)
-            """)
+        let session = try session(Self.forkingProgram(work: "    pass"))
         try session.attach()
-        try session.send("set_break", ["file": .string(session.programPath), "line": 6])
+        try session.send("set_break", ["file": .string(session.programPath), "line": 7])
         try session.send("continue")
         let output = TracerSession.programOutput(try session.receiveUntilEnd())
         #expect(output == "worked\nworker exit 0\n")
@@ -476,26 +483,8 @@ extension TracerOptionsEndToEndTests {
     /// A child debugs with a session of its own, under its own uuid, while
     /// the parent's goes on.
     @Test func aChildDebugsUnderItsOwnUuid() throws {
-        let session = try session("""
-            import multiprocessing
-            import qdb
-
-
-            def work(queue):
-                qdb.set_trace(host='127.0.0.1', port=PORT, uuid='UUID-child')
-                queue.put('worked')
-
-
-            if __name__ == '__main__':
-                qdb.set_trace(host='127.0.0.1', port=PORT, uuid='UUID')
-                context = multiprocessing.get_context('fork')
-                queue = context.Queue()
-                worker = context.Process(target=work, args=(queue,))
-                worker.start()
-                print(queue.get(timeout=20))
-                worker.join()
-                print('worker exit', worker.exitcode)
-            """)
+        let session = try session(
+            Self.forkingProgram(work: "    qdb.set_trace(host='127.0.0.1', port=PORT, uuid='UUID-child')"))
         try session.attach()
         try session.send("continue")
         let child = try WebSocketTestClient(port: session.server.clientPort, path: "/\(session.uuid)-child", timeout: 20)
