@@ -202,8 +202,8 @@ final class TracerSession: @unchecked Sendable {
 
     /// pdb's post mortem: stops at the frame that raised `exception`, which
     /// nothing caught, for the clients to inspect. Whatever they do next,
-    /// the program goes on to end (untraced) as python would. From any
-    /// thread; nothing happens while another stop is being handled.
+    /// the program goes on as python would, stopping only at breakpoints.
+    /// From any thread; nothing happens while another stop is being handled.
     func postMortem(_ exception: PythonObject) throws(PythonError) {
         guard state == .running, var traceback = try? exception.attribute("__traceback__") else {
             PyErr_Clear()
@@ -228,7 +228,7 @@ final class TracerSession: @unchecked Sendable {
         if state == .stopped {
             state = .running
             debugger.setContinue()
-            trace(.off)
+            continueRunning()
         }
         if case .raise(let error) = outcome {
             throw error
