@@ -1,6 +1,7 @@
 #if canImport(Glibc)
 import Glibc
 #endif
+import Foundation
 import QdbTestSupport
 import Testing
 
@@ -9,14 +10,42 @@ import Testing
 @Suite(.serialized) struct ClientRunTests {
     static let example = Executables.packageRoot + "/examples/qdb_test.py"
     static let loop = Executables.packageRoot + "/Tests/EndToEndTests/ClientFixtures/loop.py"
+    static let crash = Executables.packageRoot + "/Tests/EndToEndTests/ClientFixtures/crash.py"
 
-    func launch(_ script: String, uuid: String) throws -> PseudoTerminal {
+    func launch(
+        _ script: String, uuid: String, options: [String] = [], environment: [String: String] = [:]
+    ) throws -> PseudoTerminal {
         var template = Array("/tmp/qdb-cli-run-XXXXXX".utf8CString)
         let home = String(cString: mkdtemp(&template))
         return try PseudoTerminal(
             executable: try Executables.path(of: "qdb-cli"),
-            arguments: ["run", "-u", uuid, script],
-            environment: ["HOME": home, "TERM": "xterm", "PATH": "/usr/bin:/bin"])
+            arguments: ["run", "-u", uuid] + options + [script],
+            environment: ["HOME": home, "TERM": "xterm", "PATH": "/usr/bin:/bin"].merging(environment) { $1 })
+    }
+
+    /// `--python`: the interpreter under test with the `_qdb` extension
+    /// instead of qdb-python; an uncaught exception stops post mortem.
+    @Test func runsUnderAGivenPythonAndStopsPostMortem() throws {
+        let extensionModule = try #require(
+            Executables.extensionModule, "build the _qdb extension first: make extension")
+        var template = Array("/tmp/qdb-cli-site-XXXXXX".utf8CString)
+        let site = String(cString: mkdtemp(&template))
+        defer { try? FileManager.default.removeItem(atPath: site) }
+        try FileManager.default.copyItem(atPath: Executables.packageRoot + "/python/qdb", toPath: site + "/qdb")
+        try FileManager.default.copyItem(atPath: extensionModule, toPath: site + "/qdb/_qdb.so")
+        let uuid = "run-\(getpid())-\(UInt32.random(in: 0...UInt32.max))"
+        defer { unlink("/tmp/qdb/.\(uuid)") }
+        let file = Self.crash
+        let terminal = try launch(
+            file, uuid: uuid, options: ["--python", try Executables.python()], environment: ["PYTHONPATH": site])
+        try terminal.waitFor("> \(file):1 in <module>\n")
+        terminal.type("c\r")
+        try terminal.waitFor("> \(file):2 in divide\n-> return a / b\n--* ZeroDivisionError: division by zero\n")
+        terminal.type("p b\r")
+        try terminal.waitFor("(qdb) p b\n0\n")
+        terminal.type("c\r")
+        try terminal.waitFor("ZeroDivisionError: division by zero\nDisabled, goodbye.\n")
+        #expect(try terminal.waitForExit() == 0)
     }
 
     @Test func stepsThroughTheExampleAndQuitsHard() throws {

@@ -1,0 +1,10 @@
+def divide(a, b):
+    return a / b
+
+
+def main():
+    values = [1, 0]
+    return divide(*values)
+
+
+main()
