@@ -8,10 +8,10 @@ import CPython
 /// (PY_START), or first resumption at each point (PY_RESUME: a generator
 /// or coroutine that started before the breakpoint was set), asks the
 /// session whether the code holds a breakpoint; if it does, that code gets
-/// LINE events. A LINE callback at a line that cannot
-/// stop returns DISABLE, and CPython never calls it again for that line: so
-/// each line costs once, and then only breakpoint lines call back, even in
-/// the function that is running hot. PY_START disables itself the same
+/// LINE events. A LINE callback at a line that cannot stop returns
+/// DISABLE, and CPython never calls it again for that line: so each line
+/// costs once, and then only breakpoint lines call back, even in the
+/// function that is running hot. PY_START disables itself the same
 /// way. `restart_events()`, when the program resumes with new breakpoints,
 /// makes every code answer afresh.
 ///
@@ -55,6 +55,8 @@ enum MonitoringTracing: TracingBackend {
 
     private static func watchLines(_ code: CodePointer) {
         let object = PythonObject(borrowing: UnsafeMutableRawPointer(code).assumingMemoryBound(to: PyObject.self))
+        // A generator's code resumes at several points.
+        guard !watchedCode.contains(where: { $0.pointer == object.pointer }) else { return }
         if monitoring?.setLineEvents(true, in: object) == true {
             watchedCode.append(object)
         }
