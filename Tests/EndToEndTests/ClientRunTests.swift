@@ -12,6 +12,11 @@ import Testing
     static let loop = Executables.packageRoot + "/Tests/EndToEndTests/ClientFixtures/loop.py"
     static let crash = Executables.packageRoot + "/Tests/EndToEndTests/ClientFixtures/crash.py"
 
+    /// A session id of this run alone (it names the transcript file).
+    static func uniqueUUID() -> String {
+        "run-\(getpid())-\(UInt32.random(in: 0...UInt32.max))"
+    }
+
     func launch(
         _ script: String, uuid: String, options: [String] = [], environment: [String: String] = [:]
     ) throws -> PseudoTerminal {
@@ -29,11 +34,10 @@ import Testing
         let extensionModule = try #require(
             Executables.extensionModule, "build the _qdb extension first: make extension")
         var template = Array("/tmp/qdb-cli-site-XXXXXX".utf8CString)
-        let site = String(cString: mkdtemp(&template))
-        defer { try? FileManager.default.removeItem(atPath: site) }
-        try FileManager.default.copyItem(atPath: Executables.packageRoot + "/python/qdb", toPath: site + "/qdb")
-        try FileManager.default.copyItem(atPath: extensionModule, toPath: site + "/qdb/_qdb.so")
-        let uuid = "run-\(getpid())-\(UInt32.random(in: 0...UInt32.max))"
+        let directory = String(cString: mkdtemp(&template))
+        defer { try? FileManager.default.removeItem(atPath: directory) }
+        let site = try Executables.installedPackage(extensionModule, in: directory)
+        let uuid = Self.uniqueUUID()
         defer { unlink("/tmp/qdb/.\(uuid)") }
         let file = Self.crash
         let terminal = try launch(
@@ -49,7 +53,7 @@ import Testing
     }
 
     @Test func stepsThroughTheExampleAndQuitsHard() throws {
-        let uuid = "run-\(getpid())-\(UInt32.random(in: 0...UInt32.max))"
+        let uuid = Self.uniqueUUID()
         defer { unlink("/tmp/qdb/.\(uuid)") }
         let file = Self.example
         let terminal = try launch(file, uuid: uuid)
@@ -79,7 +83,7 @@ import Testing
     }
 
     @Test func pausesALoopingProgramAndQuitsSoft() throws {
-        let uuid = "run-\(getpid())-\(UInt32.random(in: 0...UInt32.max))"
+        let uuid = Self.uniqueUUID()
         defer { unlink("/tmp/qdb/.\(uuid)") }
         let file = Self.loop
         let terminal = try launch(file, uuid: uuid)

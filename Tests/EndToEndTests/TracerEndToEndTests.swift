@@ -42,12 +42,8 @@ import Testing
         let extensionModule = try #require(
             Executables.extensionModule, "build the _qdb extension first: make extension")
         try walkthrough { directory in
-            // An installed-like copy: the qdb package with _qdb.so inside.
-            let package = directory + "/site/qdb"
-            try FileManager.default.createDirectory(atPath: directory + "/site", withIntermediateDirectories: true)
-            try FileManager.default.copyItem(atPath: Executables.packageRoot + "/python/qdb", toPath: package)
-            try FileManager.default.copyItem(atPath: extensionModule, toPath: package + "/_qdb.so")
-            return ["/usr/bin/env", "PYTHONPATH=\(directory)/site", try Executables.python()]
+            let site = try Executables.installedPackage(extensionModule, in: directory)
+            return ["/usr/bin/env", "PYTHONPATH=\(site)", try Executables.python()]
         }
     }
 
@@ -100,18 +96,8 @@ import Testing
     }
 
     @Test func anUncaughtExceptionStopsWhereItWasRaisedAndThenEndsAsPythonWould() throws {
-        let session = try postMortemSession("""
-            def divide(a, b):
-                return a / b
-
-
-            def main():
-                values = [1, 0]
-                return divide(*values)
-
-
-            main()
-            """)
+        let session = try postMortemSession(
+            try String(contentsOfFile: Executables.packageRoot + "/Tests/EndToEndTests/ClientFixtures/crash.py", encoding: .utf8))
         try session.attach()
         #expect(try session.stop(after: "continue").0 == "divide:2")
         let exception = try session.receive(through: "exception").last

@@ -58,6 +58,16 @@ public enum Executables {
         }
     }
 
+    /// An installed-like copy of the qdb package with `extensionModule` as
+    /// its `_qdb.so`, in `directory`/site; returns that site folder.
+    public static func installedPackage(_ extensionModule: String, in directory: String) throws -> String {
+        let site = directory + "/site"
+        try FileManager.default.createDirectory(atPath: site, withIntermediateDirectories: true)
+        try FileManager.default.copyItem(atPath: packageRoot + "/python/qdb", toPath: site + "/qdb")
+        try FileManager.default.copyItem(atPath: extensionModule, toPath: site + "/qdb/_qdb.so")
+        return site
+    }
+
     /// The interpreter the tracer is built for and tested with:
     /// `$QDB_TEST_PYTHON`, or python3 on PATH.
     public static func python() throws -> String {
