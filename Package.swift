@@ -144,7 +144,7 @@ let package = Package(
         .executableTarget(
             name: "qdb-python", dependencies: ["QdbTracer"], swiftSettings: python.swiftSettings,
             linkerSettings: python.embedding),
-        .executableTarget(name: "qdb-cli", dependencies: ["QdbClient", argumentParser]),
+        .executableTarget(name: "qdb-cli", dependencies: ["QdbClient", "QdbProtocol", argumentParser]),
 
         // The server's load generator (bench/server.sh).
         .executableTarget(name: "qdb-loadgen", dependencies: ["QdbProtocol", "QdbServer", argumentParser] + nio),

@@ -165,9 +165,29 @@ static inline void qdb_frame_store_locals(PyFrameObject *frame) {
 #endif
 }
 
-// The C trace function of the debugged thread. 3.13 no longer exports the
-// per-thread setter, so 3.12+ set it on every thread (the trace function
-// ignores the others); 3.11 sets it on `thread` alone, from any thread.
+// MARK: - Threads
+
+// The OS thread a thread state belongs to (threading.get_ident()'s value).
+static inline unsigned long qdb_thread_ident(PyThreadState *thread) {
+    return thread->thread_id;
+}
+
+// A thread state's serial number: never reused within the interpreter, where
+// idents (pthread ids) and thread state addresses are.
+static inline uint64_t qdb_thread_serial(PyThreadState *thread) {
+    return thread->id;
+}
+
+// Whether `function` is the thread's C trace function (another tool's,
+// sys.settrace from coverage say, is left alone).
+static inline int qdb_thread_is_traced_by(PyThreadState *thread, Py_tracefunc function) {
+    return thread->c_tracefunc == function;
+}
+
+// The C trace function of stepping threads. 3.13 no longer exports the
+// per-thread setter, so 3.12+ set it on every thread at once (the session
+// runs each thread by its own rule); 3.11 sets it on `thread` alone, from
+// any thread.
 static inline int qdb_set_trace(PyThreadState *thread, Py_tracefunc function) {
 #if PY_VERSION_HEX < 0x030C0000
     return _PyEval_SetTrace(thread, function, NULL);
@@ -177,6 +197,10 @@ static inline int qdb_set_trace(PyThreadState *thread, Py_tracefunc function) {
     PyEval_SetTraceAllThreads(function, NULL);
     return 0;
 #endif
+}
+
+static inline int qdb_trace_is_per_thread(void) {
+    return PY_VERSION_HEX < 0x030C0000;
 }
 
 // Per-code-object slots for the debugger's facts (co_extra): private names

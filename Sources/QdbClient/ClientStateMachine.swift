@@ -62,7 +62,7 @@ struct ClientStateMachine {
             return perform(console.interpretEndOfInput())
         case .interrupt:
             // A second Ctrl-C while the quit is pending leaves at once.
-            return state == .quitting ? finish(.quitUnconfirmed) : [.send(Command.pause.message)]
+            return state == .quitting ? finish(.quitUnconfirmed) : [.send(Command.pause(.null).message)]
         case .connection(.message(let message)):
             return receive(Event(message))
         case .connection(.unreadableFrame(let reason)):

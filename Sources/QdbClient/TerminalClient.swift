@@ -12,6 +12,8 @@ public struct ClientOptions: Sendable {
     public var transcriptDirectory = TranscriptFile.defaultDirectory
     /// `~/.qdb_history` by default; nil keeps no history.
     public var historyPath: String? = getenv("HOME").map { String(cString: $0) + "/.qdb_history" }
+    /// Sent right after `start`: settings such as `stop_all_threads`.
+    public var settings: [Command] = []
 
     public init(address: WebSocketAddress, uuid: String, authMessage: String) {
         self.address = address
@@ -32,6 +34,9 @@ public enum TerminalClient {
             return .failed(error)
         }
         connection.send(Command.start(.string(options.authMessage)).message)
+        for setting in options.settings {
+            connection.send(setting.message)
+        }
 
         let transcript = TranscriptFile(uuid: options.uuid, directory: options.transcriptDirectory)
         let transcriptNote = transcript.map { " (transcript: \($0.path))" } ?? ""

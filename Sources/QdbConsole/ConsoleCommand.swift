@@ -7,6 +7,7 @@ enum ConsoleCommand: CaseIterable, Sendable {
     case list, up, down, locals, `where`
     case print, prettyPrint
     case pause, quit, help
+    case threads, thread, `catch`, uncatch, stopAllThreads
 
     /// What the command does with the text after its name.
     enum Argument {
@@ -40,6 +41,11 @@ enum ConsoleCommand: CaseIterable, Sendable {
         case .pause: ["pause"]
         case .quit: ["q", "quit"]
         case .help: ["h", "help"]
+        case .threads: ["threads"]
+        case .thread: ["thread"]
+        case .catch: ["catch"]
+        case .uncatch: ["uncatch"]
+        case .stopAllThreads: ["stop_all_threads"]
         }
     }
 
@@ -53,9 +59,9 @@ enum ConsoleCommand: CaseIterable, Sendable {
 
     var argument: Argument {
         switch self {
-        case .step, .next, .return, .until, .continue, .up, .down, .locals, .where, .pause: .none
-        case .watch, .unwatch, .break, .temporaryBreak, .clear, .print, .prettyPrint: .required
-        case .list, .quit, .help: .optional
+        case .step, .next, .return, .until, .continue, .up, .down, .locals, .where, .threads: .none
+        case .watch, .unwatch, .break, .temporaryBreak, .clear, .print, .prettyPrint, .thread: .required
+        case .list, .quit, .help, .pause, .catch, .uncatch, .stopAllThreads: .optional
         }
     }
 
@@ -146,7 +152,12 @@ enum ConsoleCommand: CaseIterable, Sendable {
         case .prettyPrint:
             "pp EXPR\nLike p, but pretty-prints the value with pprint."
         case .pause:
-            "pause\nPauses execution, stopping at the next allowed event.\nCtrl-C at the prompt does the same."
+            """
+            pause [THREAD]
+            Pauses execution, stopping at the next allowed event: in the main
+            thread, or in THREAD (a number from 'threads'). Ctrl-C at the prompt
+            pauses the main thread.
+            """
         case .quit:
             """
             q(uit) [MODE]
@@ -158,6 +169,38 @@ enum ConsoleCommand: CaseIterable, Sendable {
             help [COMMAND]
             Without COMMAND, help prints all available commands.
             With COMMAND, help prints the help string for the given command.
+            """
+        case .threads:
+            """
+            threads
+            Lists the program's threads: number, name, state and where each one
+            is in your code. '*' marks the thread the commands act on.
+            """
+        case .thread:
+            """
+            thread THREAD
+            Makes the stopped thread THREAD (a number from 'threads') the one the
+            following commands act on, and shows where it stopped.
+            """
+        case .catch:
+            """
+            catch [EXCEPTION]
+            Stops wherever your code raises EXCEPTION (a class name, matching
+            subclasses too), even if something catches it later. Without
+            EXCEPTION, stops at any exception but StopIteration,
+            StopAsyncIteration and GeneratorExit.
+            """
+        case .uncatch:
+            """
+            uncatch [EXCEPTION]
+            Stops catching EXCEPTION, or without it, every exception.
+            """
+        case .stopAllThreads:
+            """
+            stop_all_threads [on|off]
+            With on, when a thread stops every other thread stops at its next
+            line, and they all resume together. Off (the default) lets the
+            other threads run. Without an argument, shows the setting.
             """
         }
     }

@@ -43,6 +43,13 @@ extension ConsoleSession {
             return ["Disabled, goodbye."]
         case .disabled:
             return []
+        case .threads(let threads):
+            return renderThreads(threads)
+        case .catches(let names):
+            let caught = names.map { $0 == "*" ? "any exception" : $0 }
+            return [ConsoleLine("catching: " + (caught.isEmpty ? "nothing" : caught.joined(separator: ", ")))]
+        case .stopAllThreads(let on):
+            return [ConsoleLine("stop_all_threads: \(on ? "on" : "off")")]
         case .other(let message):
             return [.error("unexpected message", message.serialized())]
         }
@@ -55,8 +62,34 @@ extension ConsoleSession {
         self.stack = stack
         defer { repeatedStop = .hide }
         guard stack != shownStack || repeatedStop == .show, let frame = stack.selectedFrame else { return [] }
+        // A stop in another thread than the last one shown says which.
+        let header = stack.thread.flatMap { thread in
+            thread != shownStack?.thread || shownStack == nil ? [threadLine(thread)] : nil
+        } ?? []
         shownStack = stack
-        return frameLines(frame, selected: true)
+        return header + frameLines(frame, selected: true)
+    }
+
+    func threadLine(_ thread: ThreadInfo) -> ConsoleLine {
+        ConsoleLine("[thread \(thread.id) \(thread.name)]", .heading)
+    }
+
+    /// `threads`: a line each, `*` on the one commands act on.
+    private func renderThreads(_ threads: [ThreadSummary]) -> [ConsoleLine] {
+        let nameWidth = threads.map(\.thread.name.count).max() ?? 0
+        return threads.map { summary in
+            let marker = summary.state == .selected ? "* " : "  "
+            let number = String(summary.thread.id)
+            let padded = { (text: String, width: Int) in text + String(repeating: " ", count: max(0, width - text.count)) }
+            var runs: [ConsoleLine.Run] = [
+                .init(marker, .marker), .init(padded(number, 4)),
+                .init("\(padded(summary.thread.name, nameWidth))  \(padded(summary.state.rawValue, 8))  ", .secondary),
+            ]
+            if let frame = summary.frame {
+                runs += [.init("\(frame.file):\(frame.line)", .location), .init(" in \(frame.function)", .secondary)]
+            }
+            return ConsoleLine(runs)
+        }
     }
 
     /// `> file:line in func` and `-> code`, as pdb shows a frame; other
@@ -125,7 +158,18 @@ extension ConsoleSession {
         if error.type == "condition", let failure = ConditionFailure(json: error.data) {
             return [.error("condition", "\(failure.condition) (line \(failure.line)): \(failure.output)")]
         }
+        if error.type == "event", let name = Self.unsupportedExtension(error.data.stringValue) {
+            return [.error(name, "this tracer does not support it (an original qdb tracer?)")]
+        }
         return [.error(error.type, error.data.stringValue ?? error.data.serialized())]
+    }
+
+    /// The extension command an original tracer refused ("Command X does
+    /// not exist").
+    private static func unsupportedExtension(_ text: String?) -> String? {
+        guard let text, text.hasPrefix("Command "), text.hasSuffix(" does not exist") else { return nil }
+        let name = String(text.dropFirst("Command ".count).dropLast(" does not exist".count))
+        return Command.extensionNames.contains(name) ? name : nil
     }
 
     private func renderException(_ exception: ExceptionInfo) -> [ConsoleLine] {

@@ -111,7 +111,12 @@ public struct ConsoleSession: Sendable {
         case .up: return moving(.up)
         case .down: return moving(.down)
         case .locals: return .send(.locals)
-        case .pause: return .send(.pause)
+        case .pause: return argument.map { threadCommand($0, command) { .pause($0) } } ?? .send(.pause(.null))
+        case .threads: return .send(.threads)
+        case .thread: return threadCommand(argument ?? "", command) { .thread($0) }
+        case .catch: return .send(.catch(argument.map(JSONValue.string) ?? .null))
+        case .uncatch: return .send(.uncatch(argument.map(JSONValue.string) ?? .null))
+        case .stopAllThreads: return stopAllThreads(argument)
         case .watch: return .send(.setWatch([.string(argument ?? "")]))
         case .unwatch: return .send(.clearWatch([.string(argument ?? "")]))
         case .break: return breakpoint(argument, temporary: false, command: command)
@@ -171,9 +176,32 @@ public struct ConsoleSession: Sendable {
         guard let stack, !stack.frames.isEmpty else {
             return .error(.error(ConsoleCommand.where.usage, "no stack yet"))
         }
-        return .show(stack.frames.indices.flatMap { index in
+        let header = stack.thread.map { [threadLine($0)] } ?? []
+        return .show(header + stack.frames.indices.flatMap { index in
             frameLines(stack.frames[index], selected: index == stack.index)
         })
+    }
+
+    /// A command taking a thread number.
+    private mutating func threadCommand(
+        _ argument: String, _ command: ConsoleCommand, _ make: (JSONValue) -> Command
+    ) -> ConsoleAction {
+        guard let number = Int(argument) else {
+            return .error(.error(command.usage, "expected a thread number, not '\(argument)'"))
+        }
+        if command == .thread {
+            repeatedStop = .show
+        }
+        return .send(make(JSONValue(number)))
+    }
+
+    private func stopAllThreads(_ argument: String?) -> ConsoleAction {
+        switch argument {
+        case nil: return .send(.stopAllThreads(.null))
+        case "on": return .send(.stopAllThreads(true))
+        case "off": return .send(.stopAllThreads(false))
+        case let other?: return .error(.error(ConsoleCommand.stopAllThreads.usage, "expected on or off, not '\(other)'"))
+        }
     }
 
     private func quit(_ argument: String?) -> ConsoleAction {

@@ -1,5 +1,6 @@
 import ArgumentParser
 import QdbClient
+import QdbProtocol
 
 #if canImport(Glibc)
 import Glibc
@@ -37,10 +38,14 @@ struct Attach: AsyncParsableCommand {
         help: ArgumentHelp("The authentication message to send with the start event.", valueName: "AUTH-MSG"))
     var authMessage = ""
 
+    @OptionGroup var settings: Settings
+
     func run() async throws {
         do {
             let address = try WebSocketAddress(format: wsAddress, uuid: uuid)
-            try finish(await TerminalClient.run(ClientOptions(address: address, uuid: uuid, authMessage: authMessage)))
+            var options = ClientOptions(address: address, uuid: uuid, authMessage: authMessage)
+            options.settings = settings.commands
+            try finish(await TerminalClient.run(options))
         } catch let error as ClientError {
             try finish(.failed(error))
         }
@@ -63,6 +68,8 @@ struct Run: AsyncParsableCommand {
             valueName: "PYTHON"))
     var python: String?
 
+    @OptionGroup var settings: Settings
+
     @Argument(help: "The script to debug.")
     var script: String
 
@@ -70,7 +77,18 @@ struct Run: AsyncParsableCommand {
     var arguments: [String] = []
 
     func run() async throws {
-        try finish(await ScriptSession.run(script: script, arguments: arguments, uuid: uuid, python: python))
+        try finish(await ScriptSession.run(
+            script: script, arguments: arguments, uuid: uuid, python: python, settings: settings.commands))
+    }
+}
+
+/// Session settings both subcommands send after attaching.
+struct Settings: ParsableArguments {
+    @Flag(help: "When a thread stops, stop every other thread too, and resume them together.")
+    var stopAllThreads = false
+
+    var commands: [Command] {
+        stopAllThreads ? [.stopAllThreads(true)] : []
     }
 }
 

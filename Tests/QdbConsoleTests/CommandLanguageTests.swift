@@ -23,7 +23,7 @@ func interpret(_ line: String, in session: ConsoleSession = stoppedSession()) ->
     @Test(arguments: [
         ("s", Command.step), ("step", .step), ("n", .next), ("next", .next), ("r", .return), ("return", .return),
         ("unt", .until), ("until", .until), ("c", .continue), ("cont", .continue), ("continue", .continue),
-        ("u", .up), ("up", .up), ("d", .down), ("down", .down), ("locals", .locals), ("pause", .pause),
+        ("u", .up), ("up", .up), ("d", .down), ("down", .down), ("locals", .locals), ("pause", .pause(.null)),
         ("  n  ", .next),
     ])
     func mapsCommandsWithoutArguments(line: String, command: Command) {

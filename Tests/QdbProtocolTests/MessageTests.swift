@@ -42,7 +42,8 @@ import Testing
         let commands: [Command] = [
             .start("s3cret"), .step, .next, .until, .return, .continue, .eval("x"), .pprint("x"),
             .setWatch(["a"]), .clearWatch(["a"]), .setBreak(["file": "f.py", "line": 3]),
-            .clearBreak(["line": 3]), .list([:]), .up, .down, .locals, .pause, .disable("soft"), .disabled,
+            .clearBreak(["line": 3]), .list([:]), .up, .down, .locals, .pause(.null), .pause(2), .threads, .thread(2),
+            .catch("ValueError"), .uncatch(.null), .stopAllThreads(true), .disable("soft"), .disabled,
         ]
         for command in commands {
             #expect(Command(command.message) == command)

@@ -13,24 +13,24 @@ struct BreakpointTests {
 
     @Test func temporaryBreakpointsGoAtTheirFirstHit() {
         var (program, module) = program()
-        program.debugger.breakpoints.add(file: "/app/main.py", line: 2, temporary: true)
+        program.breakpoints.add(file: "/app/main.py", line: 2, temporary: true)
         program.lines(module, 2, 3, 2)
         #expect(program.stops.count == 1)
-        #expect(program.debugger.breakpoints.isEmpty)
+        #expect(program.breakpoints.isEmpty)
     }
 
     @Test func aTemporaryBreakpointWhoseConditionFailsStays() {
         var (program, module) = program()
-        program.debugger.breakpoints.add(file: "/app/main.py", line: 2, temporary: true, condition: "missing")
+        program.breakpoints.add(file: "/app/main.py", line: 2, temporary: true, condition: "missing")
         program.lines(module, 2, 2)
         #expect(program.stops.count == 2)
-        #expect(program.debugger.breakpoints.all.count == 1)
+        #expect(program.breakpoints.all.count == 1)
     }
 
     @Test func functionBreakpointsStopAtTheFirstLineOfEachCall() {
         var (program, module) = program()
         // pdb's `break helper`: the def line, restricted to that function.
-        program.debugger.breakpoints.add(file: "/app/main.py", line: 10, function: "helper")
+        program.breakpoints.add(file: "/app/main.py", line: 10, function: "helper")
         program.lines(module, 10, 20)
         for _ in 0..<2 {
             let helper = program.call("helper", line: 10, from: module)
@@ -44,7 +44,7 @@ struct BreakpointTests {
 
     @Test func aLineBreakpointOnADefLineDoesNotFireOnCalls() {
         var (program, module) = program()
-        program.debugger.breakpoints.add(file: "/app/main.py", line: 10)
+        program.breakpoints.add(file: "/app/main.py", line: 10)
         program.line(module, 10)
         let helper = program.call("helper", line: 10, from: module)
         program.line(helper, 11)
@@ -53,7 +53,7 @@ struct BreakpointTests {
 
     @Test func breakpointsInOtherFilesDoNotTraceThisOne() {
         var (program, module) = program()
-        program.debugger.breakpoints.add(file: "/app/other.py", line: 5)
+        program.breakpoints.add(file: "/app/other.py", line: 5)
         let helper = program.call("helper", line: 10, from: module)
         #expect(program.isUntraced(helper))
         let other = program.call("work", file: "/app/other.py", line: 4, from: helper)

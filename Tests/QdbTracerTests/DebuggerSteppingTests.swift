@@ -29,7 +29,7 @@ struct DebuggerSteppingTests {
         let runner = program.call("runner", file: "/qdb/__main__.py", line: 1, from: nil, skipped: true)
         program.debugger.start(at: runner, stopping: true)
         for (line, condition) in breakpoints {
-            program.debugger.breakpoints.add(file: "/app/main.py", line: line, condition: condition)
+            program.breakpoints.add(file: "/app/main.py", line: line, condition: condition)
         }
         let module = program.call("<module>", line: 1, from: runner)
         program.lines(module, 1, 6, 12, 13)
@@ -97,14 +97,14 @@ struct DebuggerSteppingTests {
         let module = program.call("<module>", line: 1, from: nil)
         program.debugger.start(at: module, stopping: false)
         program.conditions = ["i == 2": false]
-        program.debugger.breakpoints.add(file: "/app/main.py", line: 4, condition: "i == 2")
-        program.debugger.breakpoints.add(file: "/app/main.py", line: 5, condition: "undefined > 0")
+        program.breakpoints.add(file: "/app/main.py", line: 4, condition: "i == 2")
+        program.breakpoints.add(file: "/app/main.py", line: 5, condition: "undefined > 0")
         let count = program.call("count", line: 1, from: module)
         program.lines(count, 2, 3, 4)
         program.conditions["i == 2"] = true
         program.lines(count, 3, 4, 5)
         #expect(program.stops == [FakeStop(kind: .line, function: "count", line: 4), FakeStop(kind: .line, function: "count", line: 5)])
-        #expect(program.debugger.breakpoints.all.map(\.hits) == [2, 1])
+        #expect(program.breakpoints.all.map(\.hits) == [2, 1])
     }
 
     @Test func steppingPastTheBottomFramesReturnRunsToTheEnd() {

@@ -51,6 +51,7 @@ struct FakeStop: Equatable, CustomStringConvertible {
 /// events, and every stop asks `onStop` for the user's command.
 struct FakeProgram {
     var debugger = Debugger<FakeFrame>()
+    var breakpoints = BreakpointTable()
     var stops: [FakeStop] = []
     var conditions: [String: Bool] = [:]
     var onStop: (inout Debugger<FakeFrame>, FakeFrame) -> Void = { debugger, _ in debugger.setStep() }
@@ -62,7 +63,7 @@ struct FakeProgram {
             file: file, functionName: function, firstLine: line, isGeneratorLike: generator, isSkipped: skipped,
             back: caller?.node))
         guard !skipped else { return frame }
-        if debugger.call(frame) == .ignoreFrame {
+        if debugger.call(frame, breakpoints: breakpoints) == .ignoreFrame {
             untraced.insert(ObjectIdentifier(frame.node))
         }
         return frame
@@ -77,11 +78,13 @@ struct FakeProgram {
         frame.node.line = number
         guard !frame.isSkipped, !untraced.contains(ObjectIdentifier(frame.node)) else { return }
         let conditions = conditions
-        handle(debugger.line(frame) { condition, _ in
+        let (decision, changes) = debugger.line(frame, breakpoints: breakpoints) { condition, _ in
             // Conditions the test did not define raise, as NameError would.
             conditions[condition].map { $0 ? .satisfied : .unsatisfied }
                 ?? .failed(exception: "NameError", output: "NameError: name '\(condition)' is not defined")
-        }, frame)
+        }
+        breakpoints.apply(changes)
+        handle(decision, frame)
     }
 
     mutating func lines(_ frame: FakeFrame, _ numbers: Int...) {

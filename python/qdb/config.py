@@ -21,6 +21,7 @@ DEFAULT_OPTIONS = {
     'repr_fn': None,
     'log_file': None,
     'execution_timeout': None,
+    'stop_all_threads': False,
 }
 
 # The original spelled it this way; both are accepted.

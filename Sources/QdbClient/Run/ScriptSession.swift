@@ -2,6 +2,7 @@
 import Glibc
 #endif
 import Logging
+import QdbProtocol
 import QdbServer
 
 /// `qdb-cli run script.py [args]`, the one-command way to debug, like
@@ -15,7 +16,9 @@ public enum ScriptSession {
     /// program that cannot start must not leave the user waiting forever.
     static let attachTimeout: Duration = .seconds(30)
 
-    public static func run(script: String, arguments: [String], uuid: String, python: String? = nil) async -> ClientExit {
+    public static func run(
+        script: String, arguments: [String], uuid: String, python: String? = nil, settings: [Command] = []
+    ) async -> ClientExit {
         guard access(script, R_OK) == 0 else {
             return .failed(.cannotStartProgram("cannot open \(script): \(String(cString: strerror(errno)))"))
         }
@@ -51,7 +54,9 @@ public enum ScriptSession {
             return true
         }
         let address = WebSocketAddress(host: "127.0.0.1", port: server.clientPort, path: "/" + uuid)
-        let exit = await TerminalClient.run(ClientOptions(address: address, uuid: uuid, authMessage: token))
+        var options = ClientOptions(address: address, uuid: uuid, authMessage: token)
+        options.settings = settings
+        let exit = await TerminalClient.run(options)
         watcher.cancel()
         let programDiedFirst = await watcher.value
         await program.stop()

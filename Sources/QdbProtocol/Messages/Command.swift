@@ -18,7 +18,16 @@ public enum Command: Hashable, Sendable {
     case up
     case down
     case locals
-    case pause
+    /// Null: the main thread, as in the original. A thread's id: that
+    /// thread (extension).
+    case pause(JSONValue)
+    // Extensions (docs/protocol-extensions.md); an original tracer answers
+    // each with "Command NAME does not exist".
+    case threads
+    case thread(JSONValue)
+    case `catch`(JSONValue)
+    case uncatch(JSONValue)
+    case stopAllThreads(JSONValue)
     case disable(JSONValue)
     /// A client claiming the tracer stopped: the tracer soft-disables, as
     /// the original did.
@@ -45,12 +54,21 @@ public enum Command: Hashable, Sendable {
         case "up": .up
         case "down": .down
         case "locals": .locals
-        case "pause": .pause
+        case "pause": .pause(payload)
+        case "threads": .threads
+        case "thread": .thread(payload)
+        case "catch": .catch(payload)
+        case "uncatch": .uncatch(payload)
+        case "stop_all_threads": .stopAllThreads(payload)
         case "disable": .disable(payload)
         case "disabled": .disabled
         default: .unknown(message)
         }
     }
+
+    /// The extension commands, by name: what a client explains when an
+    /// original tracer says one does not exist.
+    public static let extensionNames: Set<String> = ["threads", "thread", "catch", "uncatch", "stop_all_threads"]
 
     public var message: Message {
         switch self {
@@ -70,7 +88,12 @@ public enum Command: Hashable, Sendable {
         case .up: Message("up")
         case .down: Message("down")
         case .locals: Message("locals")
-        case .pause: Message("pause")
+        case .pause(let thread): Message("pause", thread)
+        case .threads: Message("threads")
+        case .thread(let id): Message("thread", id)
+        case .catch(let name): Message("catch", name)
+        case .uncatch(let name): Message("uncatch", name)
+        case .stopAllThreads(let on): Message("stop_all_threads", on)
         case .disable(let mode): Message("disable", mode)
         case .disabled: Message("disabled")
         case .unknown(let message): message

@@ -17,6 +17,11 @@ public enum Event: Hashable, Sendable {
     case disable(JSONValue)
     /// The tracer stopped tracing (program end or after `disable`).
     case disabled
+    // Extensions (docs/protocol-extensions.md).
+    case threads([ThreadSummary])
+    /// The exception names `catch` stops at; `*` is any exception.
+    case catches([String])
+    case stopAllThreads(Bool)
     case other(Message)
 
     public init(_ message: Message) {
@@ -39,6 +44,15 @@ public enum Event: Hashable, Sendable {
         case "list": payload.stringValue.map(Event.list)
         case "disable": .disable(payload)
         case "disabled": .disabled
+        case "threads": payload.arrayValue.flatMap { list in
+            let threads = list.compactMap(ThreadSummary.init(json:))
+            return threads.count == list.count ? .threads(threads) : nil
+        }
+        case "catches": payload.arrayValue.flatMap { list in
+            let names = list.compactMap(\.stringValue)
+            return names.count == list.count ? .catches(names) : nil
+        }
+        case "stop_all_threads": payload.boolValue.map(Event.stopAllThreads)
         default: nil
         }
         self = event ?? .other(message)
@@ -57,6 +71,9 @@ public enum Event: Hashable, Sendable {
         case .list(let text): Message("list", .string(text))
         case .disable(let mode): Message("disable", mode)
         case .disabled: Message("disabled")
+        case .threads(let threads): Message("threads", .array(threads.map(\.json)))
+        case .catches(let names): Message("catches", .array(names.map(JSONValue.string)))
+        case .stopAllThreads(let on): Message("stop_all_threads", .bool(on))
         case .other(let message): message
         }
     }

@@ -62,25 +62,33 @@ public struct StackFrame: Hashable, Sendable {
     }
 }
 
-/// The `stack` payload: frames outermost first, `index` the selected one.
+/// The `stack` payload: frames outermost first, `index` the selected one,
+/// and (an extension) the thread that stopped, present whenever the
+/// program has more than one thread or stopped outside its main thread.
 public struct Stack: Hashable, Sendable {
     public var index: Int
     public var frames: [StackFrame]
+    public var thread: ThreadInfo?
 
-    public init(index: Int, frames: [StackFrame]) {
+    public init(index: Int, frames: [StackFrame], thread: ThreadInfo? = nil) {
         self.index = index
         self.frames = frames
+        self.thread = thread
     }
 
     public init?(json: JSONValue) {
         guard let index = json["index"]?.intValue, let list = json["stack"]?.arrayValue else { return nil }
         let frames = list.compactMap(StackFrame.init(json:))
         guard frames.count == list.count else { return nil }
-        self.init(index: index, frames: frames)
+        self.init(index: index, frames: frames, thread: json["thread"].flatMap(ThreadInfo.init(json:)))
     }
 
     public var json: JSONValue {
-        ["index": JSONValue(index), "stack": .array(frames.map(\.json))]
+        var members: [(String, JSONValue)] = [("index", JSONValue(index)), ("stack", .array(frames.map(\.json)))]
+        if let thread {
+            members.append(("thread", thread.json))
+        }
+        return .object(JSONObject(members))
     }
 
     public var selectedFrame: StackFrame? {

@@ -25,18 +25,27 @@ struct Breakpoint: Equatable {
     }
 
     /// bdb's `checkfuncname`: whether this breakpoint applies to `frame`.
-    fileprivate mutating func applies(to frame: some DebugFrame) -> Bool {
+    /// A function breakpoint that never stopped stops at the first line it
+    /// sees, and from then on only there.
+    fileprivate func applies(to frame: some DebugFrame) -> Bool {
         guard let function else {
             // A line breakpoint on a `def` line must not fire when the
             // function is called (the call event reports the def line).
             return line == frame.line
         }
-        guard frame.functionName == function else { return false }
-        if functionFirstLine == nil {
-            functionFirstLine = frame.line
-        }
-        return functionFirstLine == frame.line
+        return frame.functionName == function && (functionFirstLine ?? frame.line) == frame.line
     }
+}
+
+/// What a hit changes in the table. A hit is worked out on a copy and the
+/// changes applied afterwards, because running a condition (Python) lets
+/// other threads run, and hit breakpoints, in the meantime.
+enum BreakpointChange: Equatable {
+    case counted(number: Int)
+    /// A function breakpoint learnt the line it stops at.
+    case firstLine(number: Int, line: Int)
+    /// A temporary breakpoint fired.
+    case removed(number: Int)
 }
 
 /// The outcome of evaluating a breakpoint condition in a frame.
@@ -127,42 +136,58 @@ struct BreakpointTable {
 
     /// bdb's `break_here` and `effective`: whether `frame` should stop for a
     /// breakpoint at its current line (or at its `def` line, for function
-    /// breakpoints). Counts the hit and removes a temporary breakpoint that
-    /// fired.
-    mutating func hit<Frame: DebugFrame>(
+    /// breakpoints), and what that changes: the hit counted, a temporary
+    /// breakpoint that fired removed (see `apply`).
+    func hit<Frame: DebugFrame>(
         in frame: Frame, evaluate: (String, Frame) -> ConditionOutcome
-    ) -> BreakpointHit {
-        guard let lines = linesByFile[frame.file] else { return .none }
+    ) -> (BreakpointHit, [BreakpointChange]) {
+        guard let lines = linesByFile[frame.file] else { return (.none, []) }
         var line = frame.line
         if lines[line] == nil {
             line = frame.firstLine
-            guard lines[line] != nil else { return .none }
+            guard lines[line] != nil else { return (.none, []) }
         }
-        for index in all.indices where all[index].file == frame.file && all[index].line == line {
-            guard all[index].applies(to: frame) else { continue }
-            all[index].hits += 1
-            let breakpoint = all[index]
+        var changes: [BreakpointChange] = []
+        for breakpoint in all where breakpoint.file == frame.file && breakpoint.line == line {
+            guard breakpoint.applies(to: frame) else { continue }
+            if breakpoint.function != nil && breakpoint.functionFirstLine == nil {
+                changes.append(.firstLine(number: breakpoint.number, line: frame.line))
+            }
+            changes.append(.counted(number: breakpoint.number))
+            let fired = BreakpointChange.removed(number: breakpoint.number)
             guard let condition = breakpoint.condition else {
-                removeIfTemporary(breakpoint)
-                return .hit
+                return (.hit, breakpoint.isTemporary ? changes + [fired] : changes)
             }
             switch evaluate(condition, frame) {
             case .unsatisfied:
                 continue
             case .satisfied:
-                removeIfTemporary(breakpoint)
-                return .hit
+                return (.hit, breakpoint.isTemporary ? changes + [fired] : changes)
             case .failed(let exception, let output):
-                return .conditionFailed(
-                    ConditionFailure(condition: condition, line: line, exception: exception, output: output))
+                let failure = ConditionFailure(condition: condition, line: line, exception: exception, output: output)
+                return (.conditionFailed(failure), changes)
             }
         }
-        return .none
+        return (.none, changes)
     }
 
-    private mutating func removeIfTemporary(_ breakpoint: Breakpoint) {
-        if breakpoint.isTemporary {
-            remove(number: breakpoint.number)
+    /// Applies what `hit` found, to breakpoints that still exist.
+    mutating func apply(_ changes: [BreakpointChange]) {
+        for change in changes {
+            switch change {
+            case .counted(let number):
+                update(number) { $0.hits += 1 }
+            case .firstLine(let number, let line):
+                update(number) { $0.functionFirstLine = $0.functionFirstLine ?? line }
+            case .removed(let number):
+                remove(number: number)
+            }
+        }
+    }
+
+    private mutating func update(_ number: Int, _ body: (inout Breakpoint) -> Void) {
+        if let index = all.firstIndex(where: { $0.number == number }) {
+            body(&all[index])
         }
     }
 }

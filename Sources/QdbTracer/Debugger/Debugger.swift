@@ -21,7 +21,9 @@ enum StopKind: Equatable {
     case postMortem
 }
 
-/// The debugger core: bdb's semantics on abstract frames, without Python.
+/// The debugger core: bdb's semantics on abstract frames, without Python,
+/// for one thread. Each debugged thread has its own (where it steps, its
+/// bottom frame); the breakpoints are the session's, shared by all.
 /// Trace events go in and decisions come out; the user's commands change
 /// the stop rule. The CPython glue feeds it real frames, the tests fakes.
 struct Debugger<Frame: DebugFrame> {
@@ -29,7 +31,6 @@ struct Debugger<Frame: DebugFrame> {
     /// bdb's `botframe`: the outermost frame being debugged. Stacks end
     /// there, and `continue` parks the stop rule on it.
     private(set) var bottomFrame: Frame?
-    var breakpoints = BreakpointTable()
     /// The frame of the return stop being handled: bdb turns a `next` or
     /// `until` issued there into a step, once the user has resumed.
     private var returnStopFrame: Frame?
@@ -40,7 +41,7 @@ struct Debugger<Frame: DebugFrame> {
     /// a function breakpoint stops at the function's first line. (The
     /// original qdb also checked breakpoints here, where 3.11 reports the
     /// `def` line, so its function breakpoints stopped on the `def`.)
-    mutating func call(_ frame: Frame) -> TraceDecision {
+    mutating func call(_ frame: Frame, breakpoints: BreakpointTable) -> TraceDecision {
         guard bottomFrame != nil else {
             // Started without a frame (`start(at: nil)`): the first call's
             // caller becomes the bottom, as bdb's `run` does.
@@ -53,12 +54,20 @@ struct Debugger<Frame: DebugFrame> {
         return .proceed
     }
 
-    /// A new line is about to run.
-    mutating func line(_ frame: Frame, evaluate: (String, Frame) -> ConditionOutcome) -> TraceDecision {
+    /// A new line is about to run. What the hit changes in `breakpoints` is
+    /// for the caller to apply (see `BreakpointTable.hit`).
+    func line(
+        _ frame: Frame, breakpoints: BreakpointTable, evaluate: (String, Frame) -> ConditionOutcome
+    ) -> (TraceDecision, [BreakpointChange]) {
         if rule.stops(in: frame) {
-            return .stop(.line)
+            return (.stop(.line), [])
         }
-        return breakpointDecision(at: frame, evaluate: evaluate)
+        let (hit, changes) = breakpoints.hit(in: frame, evaluate: evaluate)
+        switch hit {
+        case .none: return (.proceed, changes)
+        case .hit: return (.stop(.line), changes)
+        case .conditionFailed(let failure): return (.stop(.line, conditionFailure: failure), changes)
+        }
     }
 
     /// A frame returns (or a generator yields).
@@ -86,16 +95,6 @@ struct Debugger<Frame: DebugFrame> {
             return .stop(.exception)
         }
         return .proceed
-    }
-
-    private mutating func breakpointDecision(
-        at frame: Frame, evaluate: (String, Frame) -> ConditionOutcome
-    ) -> TraceDecision {
-        switch breakpoints.hit(in: frame, evaluate: evaluate) {
-        case .none: .proceed
-        case .hit: .stop(.line)
-        case .conditionFailed(let failure): .stop(.line, conditionFailure: failure)
-        }
     }
 
     // MARK: Commands (bdb's set_*)
@@ -138,12 +137,15 @@ struct Debugger<Frame: DebugFrame> {
         resume(with: StopRule(stopFrame: frame, returnFrame: frame, stopLine: line ?? frame.line + 1))
     }
 
-    /// Runs to the next breakpoint. Returns false when there are none: then
-    /// nothing can stop the program and tracing can be switched off.
-    @discardableResult
-    mutating func setContinue() -> Bool {
-        resume(with: StopRule(stopFrame: bottomFrame, returnFrame: nil, stopLine: -1))
-        return !breakpoints.isEmpty
+    /// Runs to the next breakpoint.
+    mutating func setContinue() {
+        resume(with: .continuing(from: bottomFrame))
+    }
+
+    /// Whether only breakpoints can stop this thread: its frames need no
+    /// line events of their own.
+    var isContinuing: Bool {
+        rule == .continuing(from: bottomFrame)
     }
 
     private mutating func resume(with rule: StopRule<Frame>) {
@@ -153,7 +155,7 @@ struct Debugger<Frame: DebugFrame> {
         if frame == bottomFrame {
             // The debugged code is over: stepping on would wander into the
             // interpreter's shutdown. Only breakpoints stop from here.
-            self.rule = StopRule(stopFrame: bottomFrame, returnFrame: nil, stopLine: -1)
+            self.rule = .continuing(from: bottomFrame)
         } else if rule.stopFrame == frame && rule.stopLine != -1 {
             self.rule = .step
         }

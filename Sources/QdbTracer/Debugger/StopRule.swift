@@ -19,6 +19,10 @@ struct StopRule<Frame: DebugFrame>: Equatable {
 
     static var step: StopRule { StopRule(stopFrame: nil, returnFrame: nil, stopLine: 0) }
 
+    static func continuing(from bottomFrame: Frame?) -> StopRule {
+        StopRule(stopFrame: bottomFrame, returnFrame: nil, stopLine: -1)
+    }
+
     /// bdb's `stop_here`: whether stepping stops in `frame` now.
     func stops(in frame: Frame) -> Bool {
         if let stopFrame, stopFrame == frame {

@@ -1,36 +1,38 @@
 #if !PYTHON_MONITORING
 import CPython
 
-/// Breakpoints at full speed on 3.11: a PEP 523 frame-evaluation hook that sees
-/// every Python frame of the debugged thread start, and turns tracing on
-/// only for frames whose code holds a breakpoint. Everything else runs
-/// untraced, on CPython's specialised fast path.
+/// Breakpoints at full speed on 3.11: a PEP 523 frame-evaluation hook that
+/// sees every Python frame of every thread start, and turns tracing on only
+/// for frames whose code holds a breakpoint (or, with catches, for user
+/// code). Everything else runs untraced, on CPython's specialised fast path.
 ///
-/// Installed only while the program runs with breakpoints (`selective`):
-/// any installed hook stops 3.11 from inlining Python-to-Python calls.
-/// Its state is a handful of globals read on every call, guarded by the
-/// GIL like the rest of the tracer.
+/// Installed only while breakpoints or catches exist: any installed hook
+/// stops 3.11 from inlining Python-to-Python calls. Its state is a handful
+/// of globals read on every call, guarded by the GIL like the rest of the
+/// tracer.
 enum FrameHook: TracingBackend {
-    /// The debugged thread; other threads pass straight through.
-    nonisolated(unsafe) private(set) static var thread: ThreadPointer?
-    nonisolated(unsafe) private(set) static var mode = TracingMode.off
+    /// Threads traced in full (stepping); the hook keeps them traced.
+    nonisolated(unsafe) private static var stepping: [ThreadPointer] = []
+    nonisolated(unsafe) private static var query: BreakpointQuery?
+    /// Too deep for the hook once: every thread is traced the slow way
+    /// until the plan changes.
+    nonisolated(unsafe) private static var tracesEverything = false
     /// Bumped whenever the answer to "does this code need tracing" may have
-    /// changed (breakpoints, mode); per-code answers carry the value they
-    /// were computed under.
+    /// changed (breakpoints, the plan); per-code answers carry the value
+    /// they were computed under.
     nonisolated(unsafe) private static var generation = 1
     /// Frames running before the hook took over (in eval loops whose C
-    /// frame is at or above this address) cannot be switched one by one:
-    /// frames sharing an eval loop share its tracing flag. They are traced
-    /// together when any of them holds a breakpoint.
-    nonisolated(unsafe) private static var preexistingBoundary: UInt = .max
-    nonisolated(unsafe) private static var preexistingNeedTracing = false
+    /// frame is at or above the thread's boundary) cannot be switched one
+    /// by one: frames sharing an eval loop share its tracing flag. A thread
+    /// is listed when any of them holds a breakpoint, and they are traced
+    /// together.
+    nonisolated(unsafe) private static var preexistingBoundaries: [ThreadPointer: UInt] = [:]
+    /// Eval loops inside the hook, all threads together: a conservative
+    /// stand-in for each thread's own depth.
     nonisolated(unsafe) private static var depth = 0
-    /// The slow path: does this code hold a breakpoint? (The session's
-    /// answer, cached per code object.)
-    nonisolated(unsafe) private static var holdsBreakpoint: (CodePointer) -> Bool = { _ in false }
 
     /// Every eval loop costs C stack while the hook is installed (no
-    /// inlining); past this depth the hook steps aside and the thread is
+    /// inlining); past this depth the hook steps aside and threads are
     /// traced the slow way instead, rather than overflow the stack.
     static let maximumDepth = 4000
 
@@ -40,35 +42,36 @@ enum FrameHook: TracingBackend {
 
     // MARK: Control (GIL held)
 
-    /// For `selective`, the query's `holdsBreakpoint` answers for code the
-    /// hook has not seen, and the frames running now need line events if
-    /// any of them runs code that holds a breakpoint.
-    static func apply(_ mode: TracingMode, on thread: ThreadPointer, query: BreakpointQuery) {
-        self.thread = thread
-        self.mode = mode
-        holdsBreakpoint = query.holdsBreakpoint
-        let preexistingNeedTracing = !query.runningCode.isEmpty
+    /// Stepping threads are traced in full. With a query, every other
+    /// thread's frames are traced when their code may stop, the frames
+    /// running now included.
+    static func apply(_ plan: TracingPlan) {
         generation += 1
-        switch mode {
-        case .off:
-            install(false)
-            TraceHook.remove(from: thread)
-        case .full:
-            install(false)
-            _ = TraceHook.install(on: thread)
-            qdb_thread_set_tracing_in_all_cframes(thread, 1)
-        case .selective:
-            preexistingBoundary = UInt(bitPattern: qdb_thread_cframe(thread))
-            self.preexistingNeedTracing = preexistingNeedTracing
-            install(depth < maximumDepth)
-            qdb_thread_set_trace_function(thread, preexistingNeedTracing ? TraceHook.function : nil)
-            qdb_thread_set_tracing_in_all_cframes(thread, preexistingNeedTracing ? 1 : 0)
+        stepping = plan.stepping
+        query = plan.query
+        tracesEverything = false
+        preexistingBoundaries = [:]
+        var traced = plan.stepping
+        if let query = plan.query {
+            for thread in PythonThreads.running where !stepping.contains(thread) {
+                if !query.runningCode(thread).isEmpty {
+                    preexistingBoundaries[thread] = UInt(bitPattern: qdb_thread_cframe(thread))
+                    traced.append(thread)
+                }
+            }
         }
+        trace(traced)
+        install(plan.query != nil && depth < maximumDepth)
     }
 
-    /// Breakpoints changed: cached answers are stale.
-    static func breakpointsChanged() {
-        generation += 1
+    /// The trace function on `threads`, in every running eval loop, and on
+    /// no other thread of ours.
+    private static func trace(_ threads: [ThreadPointer]) {
+        let previously = PythonThreads.all.filter(TraceHook.isTraced)
+        TraceHook.trace(threads)
+        for thread in Set(previously + threads) {
+            qdb_thread_set_tracing_in_all_cframes(thread, threads.contains(thread) ? 1 : 0)
+        }
     }
 
     /// Setting the default evaluator removes the hook (and lets 3.11
@@ -80,19 +83,22 @@ enum FrameHook: TracingBackend {
     // MARK: The hook
 
     private static let evaluate: _PyFrameEvalFunction = { thread, frame, throwFlag in
-        guard let thread, thread == FrameHook.thread, mode == .selective, qdb_thread_is_in_trace_callback(thread) == 0,
-              let frame
-        else {
+        guard let thread, let frame, query != nil, qdb_thread_is_in_trace_callback(thread) == 0 else {
             return _PyEval_EvalFrameDefault(thread, frame, throwFlag)
-        }
-        if depth >= maximumDepth {
-            return evaluateTracingEverything(thread, frame, throwFlag)
         }
         // The caller's tracing, to put back when this frame returns (its
         // exit copies this frame's flag into the caller's eval loop).
         let callerFunction = qdb_thread_trace_function(thread)
+        // Another tool's tracer (coverage, say) keeps its thread.
+        guard callerFunction == nil || TraceHook.isTraced(thread) else {
+            return _PyEval_EvalFrameDefault(thread, frame, throwFlag)
+        }
+        if depth >= maximumDepth {
+            traceEverything()
+            return _PyEval_EvalFrameDefault(thread, frame, throwFlag)
+        }
         let callerGeneration = generation
-        let needs = needsTracing(qdb_interpreter_frame_code(frame), on: thread)
+        let needs = stepping.contains(thread) || needsTracing(qdb_interpreter_frame_code(frame), on: thread)
         qdb_thread_set_trace_function(thread, needs ? TraceHook.function : nil)
         depth += 1
         let result = _PyEval_EvalFrameDefault(thread, frame, throwFlag)
@@ -105,38 +111,27 @@ enum FrameHook: TracingBackend {
         return result
     }
 
-    /// Breakpoints or the mode changed while the callee ran: work out
-    /// afresh whether the caller needs tracing.
+    /// The plan changed while the callee ran: work out afresh whether the
+    /// caller needs tracing.
     private static func retraceCaller(_ thread: ThreadPointer) {
-        let needs: Bool
-        switch mode {
-        case .off:
-            needs = false
-        case .full:
-            needs = true
-        case .selective:
-            let isPreexisting = UInt(bitPattern: qdb_thread_cframe(thread)) >= preexistingBoundary
-            needs = (isPreexisting && preexistingNeedTracing)
-                || qdb_thread_current_code(thread).map { needsTracing($0, on: thread) } ?? false
+        var needs = tracesEverything || stepping.contains(thread)
+        if !needs, query != nil {
+            let isPreexisting = preexistingBoundaries[thread].map { UInt(bitPattern: qdb_thread_cframe(thread)) >= $0 }
+            needs = isPreexisting == true || qdb_thread_current_code(thread).map { needsTracing($0, on: thread) } == true
         }
         qdb_thread_set_trace_function(thread, needs ? TraceHook.function : nil)
     }
 
-    /// Too deep for the hook's C stack: from here on the whole thread is
-    /// traced without the hook (slower, same stops).
-    private static func evaluateTracingEverything(
-        _ thread: ThreadPointer, _ frame: UnsafeMutablePointer<_PyInterpreterFrame>,
-        _ throwFlag: Int32
-    ) -> PyPointer? {
+    /// Too deep for the hook's C stack: from here on every thread is traced
+    /// without the hook (slower, same stops).
+    private static func traceEverything() {
         install(false)
         generation += 1
-        mode = .full
-        _ = TraceHook.install(on: thread)
-        qdb_thread_set_tracing_in_all_cframes(thread, 1)
-        return _PyEval_EvalFrameDefault(thread, frame, throwFlag)
+        tracesEverything = true
+        trace(PythonThreads.all)
     }
 
-    /// Whether frames of `code` need line events: the cached answer, or the
+    /// Whether frames of `code` need tracing: the cached answer, or the
     /// session's.
     private static func needsTracing(_ code: CodePointer, on thread: ThreadPointer) -> Bool {
         let tag = Int(bitPattern: qdb_code_extra(code, extraIndex))
@@ -150,7 +145,7 @@ enum FrameHook: TracingBackend {
         var type: PyPointer?, value: PyPointer?, traceback: PyPointer?
         PyErr_Fetch(&type, &value, &traceback)
         let tracing = qdb_thread_pause_tracing(thread)
-        let needs = holdsBreakpoint(code)
+        let needs = query.map { $0.holdsBreakpoint(code) || $0.catchesExceptions(code) } ?? false
         qdb_thread_resume_tracing(thread, tracing)
         qdb_code_set_extra(object, extraIndex, UnsafeMutableRawPointer(bitPattern: generation << 1 | (needs ? 1 : 0)))
         PyErr_Restore(type, value, traceback)

@@ -2,56 +2,51 @@
 import CPython
 
 /// Breakpoints at full speed on 3.12+, with PEP 669's sys.monitoring under
-/// the DEBUGGER_ID tool id.
+/// the DEBUGGER_ID tool id. Events are per interpreter, so this covers
+/// every thread, threads started later included.
 ///
-/// Running to a breakpoint (`selective`), each code object's first start
-/// (PY_START), or first resumption at each point (PY_RESUME: a generator
-/// or coroutine that started before the breakpoint was set), asks the
-/// session whether the code holds a breakpoint; if it does, that code gets
-/// LINE events. A LINE callback at a line that cannot stop returns
-/// DISABLE, and CPython never calls it again for that line: so each line
-/// costs once, and then only breakpoint lines call back, even in the
-/// function that is running hot. PY_START disables itself the same
-/// way. `restart_events()`, when the program resumes with new breakpoints,
-/// makes every code answer afresh.
+/// With breakpoints, each code object's first start (PY_START), or first
+/// resumption at each point (PY_RESUME: a generator or coroutine that
+/// started before the breakpoint was set), asks the session whether the
+/// code holds a breakpoint; if it does, that code gets LINE events. A LINE
+/// callback at a line that cannot stop returns DISABLE, and CPython never
+/// calls it again for that line: so each line costs once, and then only
+/// breakpoint lines call back, even in the function that is running hot.
+/// PY_START disables itself the same way. `restart_events()`, whenever
+/// the plan changes, makes every code answer afresh. With catches, RAISE
+/// events (which cannot be disabled) report exceptions raised in user code.
 ///
-/// Stepping (`full`) uses the C trace function, like 3.11. State is a few
-/// globals, guarded by the GIL like the rest of the tracer.
+/// Stepping threads use the C trace function, like 3.11; a thread that has
+/// it gets its lines and exceptions from there, not from here. State is a
+/// few globals, guarded by the GIL like the rest of the tracer.
 enum MonitoringTracing: TracingBackend {
-    nonisolated(unsafe) private(set) static var mode = TracingMode.off
-    /// The debugged thread: events are per interpreter, so other threads'
-    /// lines arrive too, and are let run.
-    nonisolated(unsafe) private static var thread: ThreadPointer?
-    nonisolated(unsafe) private static var query = BreakpointQuery()
+    nonisolated(unsafe) private static var query: BreakpointQuery?
     /// Code given LINE events, kept alive so they can be taken back.
     nonisolated(unsafe) private static var watchedCode: [PythonObject] = []
     /// Nil when another debugger holds the tool id: then breakpoints are
     /// found by tracing everything (slower, same stops).
     private static let monitoring = Monitoring()
 
-    static func apply(_ mode: TracingMode, on thread: ThreadPointer, query: BreakpointQuery) {
-        self.thread = thread
-        self.query = query
+    static func apply(_ plan: TracingPlan) {
         unwatchAll()
-        switch mode {
-        case .selective where monitoring != nil:
-            self.mode = .selective
-            TraceHook.remove(from: thread)
-            query.runningCode.forEach(watchLines)
-            monitoring?.watchStarts(true)
-            monitoring?.restartEvents()
-        case .full, .selective:
-            self.mode = .full
-            _ = TraceHook.install(on: thread)
-        case .off:
-            self.mode = .off
-            TraceHook.remove(from: thread)
+        guard let query = plan.query else {
+            self.query = nil
+            TraceHook.trace(plan.stepping)
+            return
         }
+        guard let monitoring else {
+            self.query = nil
+            TraceHook.trace(PythonThreads.all)
+            return
+        }
+        self.query = query
+        TraceHook.trace(plan.stepping)
+        for thread in PythonThreads.running {
+            query.runningCode(thread).forEach(watchLines)
+        }
+        monitoring.watch(starts: true, raises: query.hasCatches)
+        monitoring.restartEvents()
     }
-
-    /// Nothing is cached here: the session applies `selective` again, which
-    /// restarts every event.
-    static func breakpointsChanged() {}
 
     private static func watchLines(_ code: CodePointer) {
         let object = PythonObject(borrowing: UnsafeMutableRawPointer(code).assumingMemoryBound(to: PyObject.self))
@@ -63,11 +58,21 @@ enum MonitoringTracing: TracingBackend {
     }
 
     private static func unwatchAll() {
-        monitoring?.watchStarts(false)
+        monitoring?.watch(starts: false, raises: false)
         for code in watchedCode {
             _ = monitoring?.setLineEvents(false, in: code)
         }
         watchedCode = []
+    }
+
+    /// Whether the running thread gets its events from the C trace
+    /// function (it steps): then it must not get them twice.
+    private static var threadIsTraced: Bool {
+        PyThreadState_Get().map(TraceHook.isTraced) ?? false
+    }
+
+    private static func code(_ argument: PyPointer) -> CodePointer {
+        UnsafeMutableRawPointer(argument).assumingMemoryBound(to: PyCodeObject.self)
     }
 
     // MARK: Callbacks (GIL held; CPython delivers no events inside them)
@@ -76,9 +81,8 @@ enum MonitoringTracing: TracingBackend {
     /// `offset`, for the first time since events were restarted.
     fileprivate static let started: PythonFastFunction = { _, arguments, count in
         guard let monitoring else { return qdb_new_none() }
-        if mode == .selective, count >= 1, let code = arguments?[0],
-           query.holdsBreakpoint(UnsafeMutableRawPointer(code).assumingMemoryBound(to: PyCodeObject.self)) {
-            watchLines(UnsafeMutableRawPointer(code).assumingMemoryBound(to: PyCodeObject.self))
+        if let query, count >= 1, let object = arguments?[0], query.holdsBreakpoint(code(object)) {
+            watchLines(code(object))
         }
         PyErr_Clear()
         return monitoring.disable.newReference()
@@ -86,16 +90,32 @@ enum MonitoringTracing: TracingBackend {
 
     /// LINE(code, line): a line of code that holds a breakpoint.
     fileprivate static let line: PythonFastFunction = { _, arguments, count in
-        guard let monitoring, mode == .selective, count >= 2, let code = arguments?[0], let number = arguments?[1]
+        guard let monitoring, let query, count >= 2, let object = arguments?[0], let number = arguments?[1]
         else { return qdb_new_none() }
-        let line = PyLong_AsLong(number)
-        guard query.mayStop(UnsafeMutableRawPointer(code).assumingMemoryBound(to: PyCodeObject.self), line) else {
+        guard query.mayStop(code(object), PyLong_AsLong(number)) else {
             PyErr_Clear()
             return monitoring.disable.newReference()
         }
-        guard PyThreadState_Get() == thread, let frame = PyEval_GetFrame() else { return qdb_new_none() }
+        guard !threadIsTraced, let frame = PyEval_GetFrame() else { return qdb_new_none() }
         // The same entry as a trace event: the session decides and stops.
         return TraceHook.function(nil, frame, PyTrace_LINE, nil) == 0 ? qdb_new_none() : nil
+    }
+
+    /// RAISE(code, offset, exception): an exception is raised in, or comes
+    /// out of a call into, `code`.
+    fileprivate static let raised: PythonFastFunction = { _, arguments, count in
+        guard let query, count >= 3, let object = arguments?[0], let exception = arguments?[2],
+              query.catchesExceptions(code(object)), !threadIsTraced, let frame = PyEval_GetFrame()
+        else { return qdb_new_none() }
+        // A trace event's argument: (type, value, traceback).
+        let value = PythonObject(borrowing: exception)
+        guard let traceback = try? value.attribute("__traceback__"),
+              let argument = try? PythonObject.tuple([PythonObject(owning: PyObject_Type(exception)), value, traceback])
+        else {
+            PyErr_Clear()
+            return qdb_new_none()
+        }
+        return TraceHook.function(nil, frame, PyTrace_EXCEPTION, argument.pointer) == 0 ? qdb_new_none() : nil
     }
 }
 
@@ -109,6 +129,7 @@ private struct Monitoring {
     private let lineEvent: PythonObject
     /// PY_START | PY_RESUME.
     private let startEvents: PythonObject
+    private let raiseEvent: PythonObject
     private let noEvents = PythonObject(0)
 
     init?() {
@@ -121,6 +142,7 @@ private struct Monitoring {
             setLocalEventsFunction = try monitoring.attribute("set_local_events")
             restartEventsFunction = try monitoring.attribute("restart_events")
             lineEvent = try events.attribute("LINE")
+            raiseEvent = try events.attribute("RAISE")
             let start = try events.attribute("PY_START"), resume = try events.attribute("PY_RESUME")
             startEvents = try withExtendedLifetime((start, resume)) { () throws(PythonError) in
                 try .result(PyNumber_Or(start.pointer, resume.pointer))
@@ -134,14 +156,26 @@ private struct Monitoring {
             let started = PythonObject.function(named: "qdb_start", MonitoringTracing.started)
             _ = try monitoring.callMethod("register_callback", tool, start, started)
             _ = try monitoring.callMethod("register_callback", tool, resume, started)
+            _ = try monitoring.callMethod(
+                "register_callback", tool, raiseEvent,
+                PythonObject.function(named: "qdb_raise", MonitoringTracing.raised))
         } catch {
             PyErr_Clear()
             return nil
         }
     }
 
-    func watchStarts(_ on: Bool) {
-        _ = try? setEventsFunction.call(tool, on ? startEvents : noEvents)
+    /// The global events: code starting (to find breakpoints), exceptions
+    /// raised (for catches).
+    func watch(starts: Bool, raises: Bool) {
+        let events: PythonObject
+        switch (starts, raises) {
+        case (false, false): events = noEvents
+        case (true, false): events = startEvents
+        case (false, true): events = raiseEvent
+        case (true, true): events = (try? .result(PyNumber_Or(startEvents.pointer, raiseEvent.pointer))) ?? startEvents
+        }
+        _ = try? setEventsFunction.call(tool, events)
         PyErr_Clear()
     }
 

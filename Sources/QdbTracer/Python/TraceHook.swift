@@ -1,28 +1,44 @@
 import CPython
 
-/// Installing and removing the trace function on the debugged thread. Only
-/// that thread stops (as with pdb). On 3.12+ the function is installed on
-/// every thread (see `qdb_set_trace`) and the session ignores the others.
+/// The C trace function, which traces stepping threads line by line.
 enum TraceHook {
     /// The C-level trace function (`PyEval_SetTrace`), in Swift: every
-    /// trace event of the debugged thread goes to the active session.
+    /// trace event goes to the active session, which runs each thread by
+    /// its own rule.
     static let function: Py_tracefunc = { _, frame, event, argument in
         guard let frame, let session = TracerSession.active else { return 0 }
         return session.trace(frame, event: event, argument: argument)
     }
 
-    /// Installs the hook on `thread` (the GIL held, from any thread: the
-    /// running thread sees it at its next instruction).
-    static func install(on thread: UnsafeMutablePointer<PyThreadState>) -> Bool {
-        if qdb_set_trace(thread, function) != 0 {
-            PyErr_Clear()
-            return false
+    /// Traces exactly `threads`, from any thread holding the GIL (a thread
+    /// sees the change at its next instruction). Where the trace function
+    /// can only be set for every thread at once (3.12+), every thread is
+    /// traced while any is asked for. Another tool's trace function on a
+    /// thread not asked for is left alone.
+    static func trace(_ threads: [ThreadPointer]) {
+        guard qdb_trace_is_per_thread() != 0 else {
+            if !threads.isEmpty {
+                set(function, on: threads[0])
+            } else if PythonThreads.all.contains(where: isTraced) {
+                set(nil, on: PyThreadState_Get())
+            }
+            return
         }
-        return true
+        for thread in PythonThreads.all {
+            if threads.contains(thread) {
+                set(function, on: thread)
+            } else if isTraced(thread) {
+                set(nil, on: thread)
+            }
+        }
     }
 
-    static func remove(from thread: UnsafeMutablePointer<PyThreadState>) {
-        if qdb_set_trace(thread, nil) != 0 {
+    static func isTraced(_ thread: ThreadPointer) -> Bool {
+        qdb_thread_is_traced_by(thread, function) != 0
+    }
+
+    private static func set(_ function: Py_tracefunc?, on thread: ThreadPointer) {
+        if qdb_set_trace(thread, function) != 0 {
             PyErr_Clear()
         }
     }

@@ -3,18 +3,8 @@ import CPython
 typealias ThreadPointer = UnsafeMutablePointer<PyThreadState>
 typealias CodePointer = UnsafeMutablePointer<PyCodeObject>
 
-/// How the debugged thread is traced between two stops.
-enum TracingMode: UInt8 {
-    /// Nothing traced: no breakpoints, nothing to step.
-    case off
-    /// Every frame traced: stepping.
-    case full
-    /// Running to a breakpoint: only code that holds one is traced.
-    case selective
-}
-
-/// What a tracing backend asks the session while the program runs to its
-/// next breakpoint.
+/// What a tracing backend asks the session while threads run to their next
+/// breakpoint (or exception catch).
 struct BreakpointQuery {
     /// Whether frames of this code can stop at a breakpoint.
     var holdsBreakpoint: (CodePointer) -> Bool = { _ in false }
@@ -22,22 +12,36 @@ struct BreakpointQuery {
     /// the code's `def` line does (a function breakpoint stops at the
     /// function's first line).
     var mayStop: (CodePointer, Int) -> Bool = { _, _ in false }
-    /// The code of the debugged thread's running frames that holds a
-    /// breakpoint: those frames started before the backend could see them.
-    var runningCode: [CodePointer] = []
+    /// Whether an exception raised in this code may stop (`catch`): there
+    /// are catches, and the code is the user's.
+    var catchesExceptions: (CodePointer) -> Bool = { _ in false }
+    /// The code of a thread's running frames that holds a breakpoint or
+    /// catches exceptions: those frames started before the backend could
+    /// see them.
+    var runningCode: (ThreadPointer) -> [CodePointer] = { _ in [] }
+    /// Whether any code catches exceptions.
+    var hasCatches = false
 }
 
-/// The seam between the session and the CPython version: how a program
-/// runs at full speed to its next breakpoint. 3.11 has a PEP 523 frame
-/// hook (FrameHook); 3.12+ have PEP 669's sys.monitoring
-/// (MonitoringTracing). Stepping uses the C trace function (TraceHook) on
-/// every version. Called with the GIL held.
+/// How the program's threads are traced between two stops.
+struct TracingPlan {
+    /// Threads traced line by line: stepping, or asked to stop at their
+    /// next line (pause, stop_all_threads).
+    var stepping: [ThreadPointer] = []
+    /// Set while breakpoints or catches exist: every other thread runs at
+    /// full speed, traced only in code where it may stop.
+    var query: BreakpointQuery?
+
+    static var off: TracingPlan { TracingPlan() }
+}
+
+/// The seam between the session and the CPython version: how threads run
+/// at full speed to their next breakpoint. 3.11 has a PEP 523 frame hook
+/// (FrameHook); 3.12+ have PEP 669's sys.monitoring (MonitoringTracing).
+/// Stepping uses the C trace function (TraceHook) on every version. Called
+/// with the GIL held, from any thread.
 protocol TracingBackend {
-    static var mode: TracingMode { get }
-    /// Traces `thread` as `mode` says; `query` answers for `selective`.
-    static func apply(_ mode: TracingMode, on thread: ThreadPointer, query: BreakpointQuery)
-    /// Breakpoints changed: answers cached from `query` are stale.
-    static func breakpointsChanged()
+    static func apply(_ plan: TracingPlan)
 }
 
 #if PYTHON_MONITORING

@@ -30,6 +30,9 @@ struct SessionOptions {
     var skipRule = SkipRule()
     var redirectOutput = true
     var executionTimeout: Double?
+    /// When one thread stops, every other Python thread stops at its next
+    /// line, and they resume together.
+    var stopAllThreads = false
     /// Commands in client syntax run at the first stop, before any client
     /// (`python -m qdb -c CMD`).
     var startupCommands: [String] = []
@@ -73,6 +76,7 @@ extension SessionOptions {
         exceptionSerializer = value("exception_serializer")
         reprFunction = value("repr_fn")
         redirectOutput = try flag("redirect_output") ?? redirectOutput
+        stopAllThreads = try flag("stop_all_threads") ?? stopAllThreads
         if let timeout = value("execution_timeout") {
             guard let seconds = timeout.doubleValue else {
                 throw Self.typeError("execution_timeout", "a number of seconds")

@@ -14,7 +14,8 @@ struct StopContext {
 
     var selectedFrame: PythonFrame? { stack.selected?.frame }
 
-    init(at frame: PythonFrame, kind: StopKind, argument: PyPointer?, debugger: Debugger<PythonFrame>) {
+    /// `debugger` is the stopped thread's.
+    init(at frame: PythonFrame, kind: StopKind, argument: PyPointer?, debugger: Debugger<PythonFrame>?) {
         self.kind = kind
         var traceback: [StackEntry<PythonFrame>] = []
         var retained: [PythonObject] = []
@@ -39,7 +40,7 @@ struct StopContext {
         }
         PyErr_Clear()
         self.retained = retained
-        var stack = debugger.stack(from: frame, traceback: traceback)
+        var stack = (debugger ?? Debugger()).stack(from: frame, traceback: traceback)
         if kind == .postMortem {
             // The frame that raised, or the innermost one shown.
             stack.index = stack.entries.lastIndex { !$0.frame.isSkipped } ?? stack.entries.count - 1

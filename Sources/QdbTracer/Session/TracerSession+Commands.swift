@@ -3,22 +3,21 @@ import QdbProtocol
 
 /// The commands of protocol.md, at a stop and while the program runs.
 extension TracerSession {
-    /// Handles one command at a stop; returns how to leave the stop, or nil
-    /// to wait for the next command.
-    func handleAtStop(_ command: Command) -> LoopOutcome? {
-        guard let selected = currentStop?.selectedFrame else { return .resume(.stepping) }
+    /// Handles one command at the selected thread's stop; returns how to
+    /// leave the stop, or nil to wait for the next command.
+    func handleAtStop(_ command: Command, in thread: ThreadPointer) -> LoopOutcome? {
+        guard let selected = currentStop?.selectedFrame, threads[thread] != nil else { return .resume }
         switch command {
         case .step:
-            debugger.setStep()
+            threads[thread]?.debugger.setStep()
         case .next:
-            debugger.setNext(selected)
+            threads[thread]?.debugger.setNext(selected)
         case .until:
-            debugger.setUntil(selected)
+            threads[thread]?.debugger.setUntil(selected)
         case .return:
-            debugger.setReturn(selected)
+            threads[thread]?.debugger.setReturn(selected)
         case .continue:
-            debugger.setContinue()
-            return .resume(.continuing)
+            threads[thread]?.debugger.setContinue()
         case .eval(let source):
             evaluate(source, prettyPrinting: false, in: selected)
             return nil
@@ -31,36 +30,47 @@ extension TracerSession {
         case .locals:
             sendLocals(of: selected)
             return nil
-        case .pause:
+        case .pause(let payload):
+            // The original ignores a pause at a stop; one naming a thread
+            // stops that thread too.
+            if !payload.isNull {
+                pauseCommand(payload)
+            }
             return nil
+        case .thread(let payload):
+            return selectThread(payload) ? .yieldTurn : nil
         case .disable(let mode):
             return disableCommand(mode)
         case .disabled:
             disable(.soft)
-            return .resume(.continuing)
-        case .start, .setWatch, .clearWatch, .setBreak, .clearBreak, .list, .unknown:
+            return .resume
+        case .start, .setWatch, .clearWatch, .setBreak, .clearBreak, .list, .threads, .catch, .uncatch,
+             .stopAllThreads, .unknown:
             if let error = handleAnytime(command) {
                 return .raise(error)
             }
             return nil
         }
-        return .resume(.stepping)
+        return .resume
     }
 
-    /// Handles a command that arrived while the program runs, on the
+    /// Handles a command that arrived while no stop is shown, on the
     /// reader thread with the GIL held. Returns false for commands that
     /// need a stopped program: they wait in the queue for the next stop, as
     /// in the original.
     func handleWhileRunning(_ command: Command) -> Bool {
         switch command {
-        case .pause:
-            pause()
+        case .pause(let payload):
+            pauseCommand(payload)
+        case .thread(let payload):
+            _ = selectThread(payload)
         case .disable(let mode):
             // A hard disable raises QdbQuit in the running program.
             _ = disableCommand(mode)
         case .disabled:
             disable(.soft)
-        case .start, .setWatch, .clearWatch, .setBreak, .clearBreak, .list, .unknown:
+        case .start, .setWatch, .clearWatch, .setBreak, .clearBreak, .list, .threads, .catch, .uncatch,
+             .stopAllThreads, .unknown:
             if handleAnytime(command) != nil {
                 // The server refused us (wrong auth): the program learns it
                 // the way it would at a stop.
@@ -79,7 +89,10 @@ extension TracerSession {
         switch command {
         case .start:
             clientAttached = true
-            send(.breakpoints(debugger.breakpoints.all.map(\.info)))
+            send(.breakpoints(breakpoints.all.map(\.info)))
+            if !catches.isEmpty {
+                send(.catches(catches.names))
+            }
             send(.watchlist(watchlist.entries))
             sendStack()
         case .setWatch(let payload):
@@ -97,6 +110,14 @@ extension TracerSession {
             clearBreakpoint(payload)
         case .list(let payload):
             list(payload)
+        case .threads:
+            sendThreads()
+        case .catch(let payload):
+            catchCommand(payload, adding: true)
+        case .uncatch(let payload):
+            catchCommand(payload, adding: false)
+        case .stopAllThreads(let payload):
+            stopAllThreadsCommand(payload)
         case .unknown(let message):
             return unknownCommand(message)
         default:
@@ -150,7 +171,7 @@ extension TracerSession {
             send(.error(ErrorInfo(type: "set_breakpoint", "Failed to set breakpoint: \(described)")))
             return
         }
-        debugger.breakpoints.add(
+        breakpoints.add(
             file: request.file, line: request.line, temporary: request.temporary,
             condition: request.condition, function: request.function)
         breakpointsChanged()
@@ -159,7 +180,7 @@ extension TracerSession {
     private func clearBreakpoint(_ payload: JSONValue) {
         guard !payload.isNull else { return payloadMissing("clear_break") }
         guard let request = breakpointRequest(payload, command: "clear_break") else { return }
-        debugger.breakpoints.clear(file: request.file, line: request.line)
+        breakpoints.clear(file: request.file, line: request.line)
         breakpointsChanged()
     }
 
@@ -311,7 +332,7 @@ extension TracerSession {
             return nil
         }
         disable(mode)
-        return mode == .hard ? .raise(QdbErrors.make("QdbQuit")) : .resume(.continuing)
+        return mode == .hard ? .raise(QdbErrors.make("QdbQuit")) : .resume
     }
 
     /// An event with no command: an error if a client sent it; before any

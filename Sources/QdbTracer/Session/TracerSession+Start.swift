@@ -59,8 +59,10 @@ extension TracerSession {
         let handled = PythonGIL.withLock { () -> Bool in
             switch state {
             case .disabled: true
-            case .stopped: command == .pause
-            case .running: handleWhileRunning(command)
+            // At a stop, everything goes to the stopped thread; the original
+            // drops a plain pause there.
+            case .active where stops.selected != nil: command == .pause(.null)
+            case .active: handleWhileRunning(command)
             }
         }
         return handled ?? true
@@ -70,7 +72,7 @@ extension TracerSession {
     /// carries on untraced (a stopped one finds out from its queue).
     func connectionLost(_ reason: String) {
         _ = PythonGIL.withLock {
-            guard state == .running else { return }
+            guard state == .active, stops.selected == nil else { return }
             writeToStandardError("qdb: \(reason); the program continues without the debugger\n")
             disable(.soft, notifyingServer: false)
         }

@@ -4,13 +4,15 @@ import QdbConsole
 import QdbProtocol
 
 /// The debugging session of this process, at most one at a time (the
-/// original's `Qdb` singleton): the debugger core, the user's watchlist
-/// and breakpoints, the channel to the server, and whether the program is
-/// running, stopped or no longer debugged.
+/// original's `Qdb` singleton): one debugger per thread, the breakpoints,
+/// catches and watchlist they share, the channel to the server, and which
+/// threads are stopped.
 ///
 /// `@unchecked Sendable`: every member is only touched with the GIL held:
 /// from the trace hook, from `_qdb` functions Python calls, or from the
 /// reader thread after `PythonGIL.withLock`. The GIL is this class's lock.
+/// Nothing holds a member borrowed while Python runs (a condition, an
+/// eval), since other threads run then and come back in.
 final class TracerSession: @unchecked Sendable {
     /// The session the trace hook and the `_qdb` functions talk to.
     /// Guarded by the GIL.
@@ -21,8 +23,7 @@ final class TracerSession: @unchecked Sendable {
     nonisolated(unsafe) private static var sharedCodes: CodeInfoCache?
 
     enum State {
-        case running
-        case stopped
+        case active
         case disabled
     }
 
@@ -37,12 +38,21 @@ final class TracerSession: @unchecked Sendable {
     let channel: CommandChannel
     let codes: CodeInfoCache
     let evaluator: Evaluator
-    private(set) var state: State = .running
-    var debugger = Debugger<PythonFrame>()
+    private(set) var state: State = .active
+    var breakpoints = BreakpointTable()
+    var catches = ExceptionCatches()
+    var stopsAllThreads: Bool
+    /// Every thread seen running Python, by thread state.
+    var threads: [ThreadPointer: DebuggedThread] = [:]
+    /// Which threads are stopped, and whose stop the clients see.
+    var stops = StopQueue<ThreadPointer>()
+    /// The stops being handled, one per stopped thread.
+    private(set) var stopContexts: [ThreadPointer: StopContext] = [:]
+    let turnstile = StopTurnstile()
+    /// How threads are traced now (what `retrace` last asked for).
+    var tracing = TracingPlan.off
     var watchlist = Watchlist()
     var sources = SourceFiles()
-    /// The stop being handled, while `state == .stopped`.
-    var currentStop: StopContext?
     /// Commands in client syntax to run at the first stop, before asking
     /// the channel (`python -m qdb -c CMD`), and the console that reads them.
     var startupCommands: [String] = []
@@ -52,8 +62,13 @@ final class TracerSession: @unchecked Sendable {
     var clientAttached = false
     private var output: OutputRedirection?
     private var pinnedFrames: [PythonObject] = []
-    private var debuggee: UnsafeMutablePointer<PyThreadState>?
-    private var debuggeeThreadID: UInt = 0
+    /// The thread that started the session: QdbQuit and an authentication
+    /// failure are raised there.
+    var originThreadID: UInt = 0
+    let mainThreadID: UInt
+    /// Thread numbers by thread state serial; the main thread is 1.
+    var threadNumbers: [UInt64: Int] = [:]
+    var nextThreadNumber = 2
 
     init(options: SessionOptions, channel: CommandChannel) {
         self.options = options
@@ -66,6 +81,18 @@ final class TracerSession: @unchecked Sendable {
             evalFunction: options.evalFunction, exceptionSerializer: options.exceptionSerializer,
             reprFunction: options.reprFunction, defaultNamespace: options.defaultNamespace,
             timeout: options.executionTimeout, watchdog: .shared)
+        stopsAllThreads = options.stopAllThreads
+        mainThreadID = PythonThreads.mainIdent() ?? UInt(PyThread_get_thread_ident())
+    }
+
+    /// The stop the clients see, while a thread is selected.
+    var currentStop: StopContext? {
+        get { stops.selected.flatMap { stopContexts[$0] } }
+        set {
+            if let selected = stops.selected {
+                stopContexts[selected] = newValue
+            }
+        }
     }
 
     /// Starts forwarding output, if the options ask for it and someone
@@ -78,32 +105,29 @@ final class TracerSession: @unchecked Sendable {
     // MARK: Tracing
 
     /// Debugs this thread from `frame` out (bdb's `set_trace`): stops at
-    /// the next line when `stopping`, otherwise only at breakpoints.
+    /// the next line when `stopping`, otherwise only at breakpoints. Other
+    /// threads are debugged as they reach a breakpoint.
     func trace(from frame: FramePointer?, stopping: Bool) {
-        guard state == .running else { return }
-        debuggee = PyThreadState_Get()
-        debuggeeThreadID = PyThread_get_thread_ident()
+        guard state == .active, let current = PyThreadState_Get() else { return }
+        originThreadID = UInt(qdb_thread_ident(current))
         let start = frame.map(codes.frame)
-        debugger.start(at: start, stopping: stopping)
-        var current = start
-        while let traced = current {
-            traced.markTraced(marker: TraceHook.frameMarker.pointer)
-            current = traced.back
+        thread(current, at: start)
+        threads[current]?.debugger.start(at: start, stopping: stopping)
+        var traced = start
+        while let frame = traced {
+            frame.markTraced(marker: TraceHook.frameMarker.pointer)
+            traced = frame.back
         }
         pinReferencedFrames()
-        if stopping {
-            trace(.full)
-        } else {
-            continueRunning()
-        }
+        retrace()
     }
 
-    /// The trace hook's entry: one trace event of the debugged thread.
+    /// The trace hook's entry: one trace event, of any thread; each thread
+    /// goes by its own debugger.
     func trace(_ pointer: FramePointer, event: Int32, argument: PyPointer?) -> Int32 {
-        // 3.12+ deliver every thread's events (see `qdb_set_trace`); and
-        // while another thread holds a stop (a post mortem), this one runs
-        // on.
-        guard PyThreadState_Get() == debuggee, state == .running else { return 0 }
+        // A stopped thread runs Python only for the clients (eval at a
+        // post mortem stop), which is not debugged.
+        guard state == .active, let current = PyThreadState_Get(), !stops.holds(current) else { return 0 }
         let frame = codes.frame(pointer)
         if frame.isSkipped {
             if event == PyTrace_CALL {
@@ -111,10 +135,11 @@ final class TracerSession: @unchecked Sendable {
             }
             return 0
         }
+        thread(current, at: frame)
         let decision: TraceDecision
         switch event {
         case PyTrace_CALL:
-            started(frame)
+            started(frame, in: current)
             return 0
         case PyTrace_LINE:
             // CPython 3.11 skips the call event when the eval breaker is set
@@ -122,30 +147,42 @@ final class TracerSession: @unchecked Sendable {
             // the first line of a frame we never saw stands in for it.
             // Frames we decided to ignore have their line events off.
             if !frame.isTraced {
-                started(frame)
+                started(frame, in: current)
             }
-            guard frame.isTraced else { return 0 }
-            decision = debugger.line(frame, evaluate: evaluateCondition)
+            guard frame.isTraced, let thread = threads[current] else { return 0 }
+            if thread.isParking {
+                return park(current, at: frame)
+            }
+            let (lineDecision, changes) = thread.debugger.line(
+                frame, breakpoints: breakpoints, evaluate: evaluateCondition)
+            breakpoints.apply(changes)
+            decision = lineDecision
         case PyTrace_RETURN where frame.isTraced:
-            decision = debugger.returning(frame)
-        case PyTrace_EXCEPTION where frame.isTraced:
-            decision = debugger.exception(frame, kind: Self.exceptionKind(argument))
+            decision = threads[current]?.debugger.returning(frame) ?? .proceed
+        case PyTrace_EXCEPTION:
+            if catchesException(argument, in: frame) {
+                decision = .stop(.exception)
+            } else if frame.isTraced {
+                decision = threads[current]?.debugger.exception(frame, kind: Self.exceptionKind(argument)) ?? .proceed
+            } else {
+                return 0
+            }
         default:
             return 0
         }
         guard case .stop(let kind, let failure) = decision else { return 0 }
-        return stop(at: frame, kind: kind, conditionFailure: failure, argument: argument)
+        return stop(current, at: frame, kind: kind, conditionFailure: failure, argument: argument)
     }
 
     /// A frame starts: traced (bdb's `f_trace`) unless nothing in it can
     /// stop, in which case it gets no line events at all.
-    private func started(_ frame: PythonFrame) {
-        let hadBottom = debugger.bottomFrame != nil
-        let decision = debugger.call(frame)
-        if !hadBottom {
+    private func started(_ frame: PythonFrame, in thread: ThreadPointer) {
+        guard let record = threads[thread] else { return }
+        let decision = threads[thread]?.debugger.call(frame, breakpoints: breakpoints)
+        if record.debugger.bottomFrame == nil {
             pinReferencedFrames()
         }
-        if decision == .ignoreFrame {
+        if decision == .ignoreFrame && !record.isParking {
             frame.disableLineEvents()
         } else {
             frame.markTraced(marker: TraceHook.frameMarker.pointer)
@@ -165,47 +202,141 @@ final class TracerSession: @unchecked Sendable {
             hasTraceback: qdb_is_none(PyTuple_GetItem(argument, 2)) == 0)
     }
 
+    /// Whether an exception event stops for `catch`: its class is caught,
+    /// and it was raised in `frame`, or came out of library code into it
+    /// (the traceback's deeper frames are all skipped). So an exception
+    /// stops once, in the user's frame nearest to where it was raised.
+    private func catchesException(_ argument: PyPointer?, in frame: PythonFrame) -> Bool {
+        guard !catches.isEmpty, let argument, qdb_is_tuple(argument) != 0, PyTuple_Size(argument) == 3 else {
+            return false
+        }
+        defer { PyErr_Clear() }
+        var traceback = PythonObject(borrowing: PyTuple_GetItem(argument, 2))
+        if !traceback.isNone, let next = try? traceback.attribute("tb_next") {
+            traceback = next
+        }
+        while !traceback.isNone {
+            guard let deeper = try? traceback.attribute("tb_frame"), let next = try? traceback.attribute("tb_next"),
+                  codes.info(for: UnsafeMutableRawPointer(deeper.pointer).assumingMemoryBound(to: PyFrameObject.self))
+                      .isSkipped
+            else { return false }
+            traceback = next
+        }
+        let type = PythonObject(borrowing: PyTuple_GetItem(argument, 0))
+        guard let classes = try? type.attribute("__mro__") else { return false }
+        let names = classes.sequenceItems.map { type in
+            let qualifiedName = (try? type.attribute("__qualname__").stringValue) ?? nil
+            let module = (try? type.attribute("__module__").stringValue) ?? nil
+            return [qualifiedName, qualifiedName.flatMap { name in module.map { "\($0).\(name)" } }].compactMap { $0 }
+        }
+        return catches.catches(classNames: names)
+    }
+
     // MARK: Stops
 
-    private func stop(at frame: PythonFrame, kind: StopKind, conditionFailure: ConditionFailure?, argument: PyPointer?) -> Int32 {
-        switch handleStop(at: frame, kind: kind, conditionFailure: conditionFailure, argument: argument) {
-        case .resume(let resumption):
-            resume(resumption, from: frame)
-            return 0
-        case .raise(let error):
+    enum LoopOutcome {
+        /// Go on as the thread's debugger now says.
+        case resume
+        /// Leave the stop by raising in the program (QdbQuit,
+        /// QdbAuthenticationError).
+        case raise(PythonError)
+        /// The clients selected another stopped thread: wait for the turn
+        /// to come back.
+        case yieldTurn
+    }
+
+    private func stop(
+        _ thread: ThreadPointer, at frame: PythonFrame, kind: StopKind, conditionFailure: ConditionFailure?,
+        argument: PyPointer?
+    ) -> Int32 {
+        let context = StopContext(at: frame, kind: kind, argument: argument, debugger: threads[thread]?.debugger)
+        return leave(hold(thread, context, conditionFailure: conditionFailure, parked: false), thread, from: frame)
+    }
+
+    /// stop_all_threads: the thread stops at this line with nothing to show,
+    /// unless the stop it stops for is over already.
+    private func park(_ thread: ThreadPointer, at frame: PythonFrame) -> Int32 {
+        threads[thread]?.isParking = false
+        let context = StopContext(at: frame, kind: .line, argument: nil, debugger: threads[thread]?.debugger)
+        return leave(hold(thread, context, conditionFailure: nil, parked: true), thread, from: frame)
+    }
+
+    /// Back to the program from a trace event.
+    private func leave(_ outcome: LoopOutcome, _ thread: ThreadPointer, from frame: PythonFrame) -> Int32 {
+        resume(thread, from: frame)
+        if case .raise(let error) = outcome {
             error.restore()
             return -1
         }
+        return 0
     }
 
-    /// Tells the clients about the stop and handles their commands until
-    /// one resumes the program.
-    private func handleStop(
-        at frame: PythonFrame, kind: StopKind, conditionFailure: ConditionFailure?, argument: PyPointer?
+    /// Holds `thread` stopped: shows its stop when it is selected (at once
+    /// if no other stop is shown) and handles the clients' commands, until
+    /// one resumes it. A thread waiting its turn lets the GIL go.
+    private func hold(
+        _ thread: ThreadPointer, _ context: StopContext, conditionFailure: ConditionFailure?, parked: Bool
     ) -> LoopOutcome {
-        state = .stopped
+        guard stops.arrive(thread, parked: parked) != .proceed else { return .resume }
+        stopContexts[thread] = context
+        defer { stopContexts[thread] = nil }
+        var isNews = !parked
+        while state == .active {
+            if stops.selected == thread {
+                show(thread, conditionFailure: isNews ? conditionFailure : nil, withEvent: isNews)
+                isNews = false
+                let outcome = runCommands(thread)
+                if case .yieldTurn = outcome {
+                    continue
+                }
+                let released = stops.resume(thread, all: stopsAllThreads)
+                for other in released {
+                    threads[other]?.isParking = false
+                }
+                if stops.selected == nil {
+                    for other in threads.keys {
+                        threads[other]?.isParking = false
+                    }
+                }
+                turnstile.advance()
+                if stops.selected == nil {
+                    // Sent during the stop, after the command that ended it.
+                    channel.handleWaiting { handleWhileRunning(Command($0)) }
+                }
+                return outcome
+            }
+            guard stops.holds(thread) else { return .resume }
+            let seen = turnstile.current
+            PythonGIL.withoutLock { turnstile.wait(past: seen) }
+        }
+        return .resume
+    }
+
+    /// Tells the clients about the selected thread's stop: the whole of it
+    /// the first time, the stack again when the clients come back to it.
+    private func show(_ thread: ThreadPointer, conditionFailure: ConditionFailure?, withEvent: Bool) {
         if let conditionFailure {
             send(.error(ErrorInfo(type: "condition", data: conditionFailure.json)))
         }
-        let context = StopContext(at: frame, kind: kind, argument: argument, debugger: debugger)
-        currentStop = context
         refreshWatchlist()
         send(.watchlist(watchlist.entries))
         sendStack()
-        if let event = context.event {
+        if withEvent, let event = currentStop?.event {
             send(event)
         }
-        let outcome = runCommands()
-        currentStop = nil
-        return outcome
+        if stopsAllThreads {
+            parkThreads(except: thread)
+        }
     }
 
     /// pdb's post mortem: stops at the frame that raised `exception`, which
     /// nothing caught, for the clients to inspect. Whatever they do next,
-    /// the program goes on as python would, stopping only at breakpoints.
-    /// From any thread; nothing happens while another stop is being handled.
+    /// the thread goes on as python would, stopping only at breakpoints.
+    /// From any thread; waits its turn if another thread's stop is shown.
     func postMortem(_ exception: PythonObject) throws(PythonError) {
-        guard state == .running, var traceback = try? exception.attribute("__traceback__") else {
+        guard state == .active, let current = PyThreadState_Get(), !stops.holds(current),
+              var traceback = try? exception.attribute("__traceback__")
+        else {
             PyErr_Clear()
             return
         }
@@ -223,34 +354,20 @@ final class TracerSession: @unchecked Sendable {
         let argument = try PythonObject.tuple([PythonObject(owning: PyObject_Type(exception.pointer)), exception, traceback])
         let frame = codes.frame(UnsafeMutableRawPointer(outermost.pointer).assumingMemoryBound(to: PyFrameObject.self))
         let outcome = withExtendedLifetime(outermost) {
-            handleStop(at: frame, kind: .postMortem, conditionFailure: nil, argument: argument.pointer)
+            thread(current, at: frame)
+            let context = StopContext(
+                at: frame, kind: .postMortem, argument: argument.pointer, debugger: threads[current]?.debugger)
+            return hold(current, context, conditionFailure: nil, parked: false)
         }
-        if state == .stopped {
-            state = .running
-            debugger.setContinue()
-            continueRunning()
-        }
+        threads[current]?.debugger.setContinue()
+        retrace()
         if case .raise(let error) = outcome {
             throw error
         }
     }
 
-    enum Resumption {
-        /// step, next, until, return: the frames on the stack may stop.
-        case stepping
-        /// continue: only breakpoints may stop.
-        case continuing
-    }
-
-    enum LoopOutcome {
-        case resume(Resumption)
-        /// Leave the stop by raising in the program (QdbQuit,
-        /// QdbAuthenticationError).
-        case raise(PythonError)
-    }
-
     /// Handles commands until one resumes the program.
-    private func runCommands() -> LoopOutcome {
+    private func runCommands(_ thread: ThreadPointer) -> LoopOutcome {
         while true {
             let input: ChannelInput
             if let startup = nextStartupCommand() {
@@ -260,12 +377,12 @@ final class TracerSession: @unchecked Sendable {
             }
             switch input {
             case .resume:
-                return .resume(.stepping)
+                return .resume
             case .lost:
                 disable(.soft, notifyingServer: false)
-                return .resume(.continuing)
+                return .resume
             case .command(let message):
-                if let outcome = handleAtStop(Command(message)) {
+                if let outcome = handleAtStop(Command(message), in: thread) {
                     return outcome
                 }
             }
@@ -294,157 +411,40 @@ final class TracerSession: @unchecked Sendable {
         return nil
     }
 
-    private func resume(_ resumption: Resumption, from frame: PythonFrame) {
-        guard state == .stopped else { return }
-        state = .running
+    /// A thread leaves its stop: traced line by line if it steps, only
+    /// where it may stop if it continues.
+    private func resume(_ thread: ThreadPointer, from frame: PythonFrame) {
+        guard state == .active, let record = threads[thread] else { return }
+        if record.debugger.isContinuing {
+            armStack(from: frame, of: thread) { breakpoints.hasBreakpoints(inFile: $0.file) }
+        } else {
+            armStack(from: frame, of: thread) { _ in true }
+        }
         pinReferencedFrames()
-        switch resumption {
-        case .stepping:
-            armStack(from: frame) { _ in true }
-            trace(.full)
-        case .continuing:
-            continueRunning()
-        }
+        retrace()
     }
 
-    // MARK: How the thread is traced
-
-    /// How the debugged thread is traced: everything while stepping,
-    /// nothing without breakpoints, and with breakpoints only the code
-    /// that holds one (see `TracingBackend`).
-    private func trace(_ mode: TracingMode) {
-        guard let debuggee else { return }
-        guard mode == .selective else {
-            Tracing.apply(mode, on: debuggee, query: BreakpointQuery())
-            return
-        }
-        // The backend holds these closures only while the session runs
-        // selectively.
-        let query = BreakpointQuery(
-            holdsBreakpoint: { [unowned self] code in codeHoldsBreakpoint(code) },
-            mayStop: { [unowned self] code, line in codeMayStop(code, at: line) },
-            runningCode: runningCodeHoldingBreakpoints())
-        Tracing.apply(mode, on: debuggee, query: query)
-    }
-
-    /// Running until a breakpoint (after `continue`): with none, nothing
-    /// can stop the program and it runs untraced; otherwise the frames
-    /// already running code that holds one are armed, and new frames are
-    /// traced only if theirs does.
-    private func continueRunning() {
-        guard state == .running else { return }
-        guard !debugger.breakpoints.isEmpty else {
-            trace(.off)
-            return
-        }
-        withDebuggeeTopFrame { top in
-            armStack(from: top) { debugger.breakpoints.hasBreakpoints(inFile: $0.file) }
-        }
-        trace(.selective)
-    }
-
-    /// Breakpoints were set or cleared. A program stepping goes on as it
-    /// was; one running to its next breakpoint gets the tracing the new
-    /// set needs.
-    func breakpointsChanged() {
-        Tracing.breakpointsChanged()
-        if state == .running && Tracing.mode != .full {
-            continueRunning()
-        }
-    }
-
-    /// Pause: the running program stops at its next line, even when
-    /// nothing was traced. Works from any thread holding the GIL.
-    func pause() {
-        guard state == .running, debuggee != nil else { return }
-        debugger.setStep()
-        pinReferencedFrames()
-        withDebuggeeTopFrame { top in
-            armStack(from: top) { _ in true }
-        }
-        trace(.full)
-    }
-
-    /// Whether frames of `code` can stop at a breakpoint: one of its lines
-    /// holds one, or its `def` line does (a function breakpoint).
-    private func codeHoldsBreakpoint(_ code: CodePointer) -> Bool {
-        guard case let (info, lines)? = breakpointLines(of: code) else { return false }
-        return lines.contains(info.firstLine) || lines.contains { info.lines(of: code).contains($0) }
-    }
-
-    /// Whether `line` of `code` can stop: it holds a breakpoint, or the
-    /// `def` line does (the function's first line stops; which line that
-    /// is, the debugger learns when it runs).
-    private func codeMayStop(_ code: CodePointer, at line: Int) -> Bool {
-        guard case let (info, lines)? = breakpointLines(of: code) else { return false }
-        return lines.contains(line) || lines.contains(info.firstLine)
-    }
-
-    /// The code's facts and the breakpoint lines of its file, unless it is
-    /// skipped or its file has none.
-    private func breakpointLines(of code: CodePointer) -> (CodeInfo, Dictionary<Int, Int>.Keys)? {
-        let info = codes.info(forCode: code)
-        guard !info.isSkipped, let lines = debugger.breakpoints.lines(inFile: info.file) else { return nil }
-        return (info, lines)
-    }
-
-    /// The code of the frames the debugged thread is running now, down to
-    /// the bottom frame, that holds a breakpoint.
-    private func runningCodeHoldingBreakpoints() -> [CodePointer] {
-        var running: [CodePointer] = []
-        withDebuggeeTopFrame { top in
-            var current: PythonFrame? = top
-            while let frame = current {
-                withExtendedLifetime(frame) {
-                    let code = PyFrame_GetCode(frame.pointer)!
-                    // The running frame keeps its code alive.
-                    qdb_decref(UnsafeMutableRawPointer(code).assumingMemoryBound(to: PyObject.self))
-                    if codeHoldsBreakpoint(code) {
-                        running.append(code)
-                    }
-                }
-                current = frame == debugger.bottomFrame ? nil : frame.back
-            }
-        }
-        return running
-    }
-
-    /// Marks `frame` and its callers up to the bottom frame as traced when
-    /// `include` says so, so that they deliver line events.
-    private func armStack(from frame: PythonFrame, include: (PythonFrame) -> Bool) {
-        var current: PythonFrame? = frame
-        while let visited = current {
-            if !visited.isSkipped && include(visited) {
-                visited.markTraced(marker: TraceHook.frameMarker.pointer)
-            }
-            if visited == debugger.bottomFrame { break }
-            current = visited.back
-        }
-    }
-
-    /// Runs `body` with the frame the debugged thread is executing.
-    private func withDebuggeeTopFrame(_ body: (PythonFrame) -> Void) {
-        guard let debuggee, let frame = PyThreadState_GetFrame(debuggee) else { return }
-        defer { qdb_decref(UnsafeMutableRawPointer(frame).assumingMemoryBound(to: PyObject.self)) }
-        body(codes.frame(frame))
-    }
-
-    /// Keeps alive the frames the debugger compares by identity, so that a
+    /// Keeps alive the frames the debuggers compare by identity, so that a
     /// frame object recycled at the same address can never pass for them.
-    private func pinReferencedFrames() {
-        pinnedFrames = debugger.referencedFrames.map { PythonObject(borrowing: $0.object) }
+    func pinReferencedFrames() {
+        pinnedFrames = threads.values.flatMap(\.debugger.referencedFrames).map { PythonObject(borrowing: $0.object) }
     }
 
     // MARK: Ending
 
-    /// Ends debugging: breakpoints cleared, hook removed, output no longer
-    /// forwarded, the server told (`disabled`) and the channel closed.
+    /// Ends debugging: breakpoints cleared, hooks removed, stopped threads
+    /// let go, output no longer forwarded, the server told (`disabled`)
+    /// and the channel closed.
     func disable(_ mode: DisableMode, notifyingServer: Bool = true, waitingForReader: Bool = false) {
         guard state != .disabled else { return }
+        let wasStopped = stops.selected != nil
         state = .disabled
-        debugger.breakpoints.removeAll()
-        debugger.setContinue()
-        trace(.off)
+        breakpoints.removeAll()
+        catches.remove(nil)
+        threads = [:]
+        stops.releaseAll()
+        turnstile.advance()
+        Tracing.apply(.off)
         output?.restore()
         output = nil
         pinnedFrames = []
@@ -459,7 +459,7 @@ final class TracerSession: @unchecked Sendable {
         if TracerSession.active === self {
             TracerSession.active = nil
         }
-        if mode == .hard && currentStop == nil {
+        if mode == .hard && !wasStopped {
             raiseInProgram("QdbQuit")
         }
     }
@@ -469,10 +469,9 @@ final class TracerSession: @unchecked Sendable {
     /// (shared with the parent) is left alone.
     func forgetAfterFork() {
         state = .disabled
-        if let thread = PyThreadState_Get() {
-            Tracing.apply(.off, on: thread, query: BreakpointQuery())
-        }
-        debuggee = nil
+        threads = [:]
+        stops.releaseAll()
+        Tracing.apply(.off)
         output?.restore()
         output = nil
         pinnedFrames = []
@@ -480,15 +479,15 @@ final class TracerSession: @unchecked Sendable {
         TracerSession.active = nil
     }
 
-    /// Raises `qdb.errors.<name>` in the running program at its next
-    /// instruction.
+    /// Raises `qdb.errors.<name>` in the thread that started the session,
+    /// at its next instruction.
     func raiseInProgram(_ name: String) {
-        guard debuggeeThreadID != 0, let type = try? QdbErrors.class(name) else {
+        guard originThreadID != 0, let type = try? QdbErrors.class(name) else {
             PyErr_Clear()
             return
         }
         withExtendedLifetime(type) {
-            _ = PyThreadState_SetAsyncExc(debuggeeThreadID, type.pointer)
+            _ = PyThreadState_SetAsyncExc(originThreadID, type.pointer)
         }
     }
 
@@ -504,15 +503,22 @@ final class TracerSession: @unchecked Sendable {
         }
     }
 
-    /// The stop's stack as the protocol shows it.
+    /// The selected stop's stack as the protocol shows it, with its thread
+    /// once the program has more than one (or stopped outside the main
+    /// thread): single-threaded stops are the original's, to the byte.
     private func stackPayload() -> Stack? {
-        guard let currentStop else { return nil }
+        guard let currentStop, let selected = stops.selected else { return nil }
         let frames = currentStop.stack.entries.map { entry in
             StackFrame(
                 file: entry.frame.file, line: entry.line, function: entry.frame.functionName,
                 code: sources.line(entry.line, of: entry.frame.file))
         }
-        return Stack(index: currentStop.stack.index, frames: frames)
+        var stack = Stack(index: currentStop.stack.index, frames: frames)
+        let ident = UInt(qdb_thread_ident(selected))
+        if ident != mainThreadID || PythonThreads.running.count > 1 {
+            stack.thread = info(of: selected, names: PythonThreads.names())
+        }
+        return stack
     }
 
     /// Re-evaluates the watchlist in the selected frame (only at a stop:

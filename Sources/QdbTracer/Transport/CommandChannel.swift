@@ -21,6 +21,9 @@ protocol CommandChannel: AnyObject {
     /// The next command for a stopped program. Blocks: callers release the
     /// GIL around it.
     func nextInput() -> ChannelInput
+    /// The stop is over: commands that arrived during it and still wait
+    /// go to `handle`, which takes those a running program can handle.
+    func handleWaiting(_ handle: (Message) -> Bool)
     /// Ends the channel. `waitingForReader` lets a background reader finish
     /// first (used at interpreter exit; never from the reader itself).
     func close(waitingForReader: Bool)
@@ -34,6 +37,7 @@ final class NopChannel: CommandChannel {
     var forwardsProgramOutput: Bool { false }
     func send(_ message: Message) {}
     func nextInput() -> ChannelInput { .resume }
+    func handleWaiting(_ handle: (Message) -> Bool) {}
     func close(waitingForReader: Bool) {}
     func abandonAfterFork() {}
 }
@@ -82,6 +86,10 @@ final class RemoteChannel: CommandChannel {
         case .message(let message): .command(message)
         case .closed: .lost
         }
+    }
+
+    func handleWaiting(_ handle: (Message) -> Bool) {
+        queue.removeHandled(by: handle)
     }
 
     func close(waitingForReader: Bool) {

@@ -22,6 +22,27 @@ final class CommandQueue: Sendable {
         }
     }
 
+    /// Takes out the waiting messages `handle` deals with (it returns true
+    /// for them), keeping the rest, in order, ahead of anything pushed
+    /// meanwhile.
+    func removeHandled(by handle: (Message) -> Bool) {
+        let waiting = lock.withLock {
+            defer {
+                items.removeAll(keepingCapacity: true)
+                head = 0
+            }
+            return Array(items[head...])
+        }
+        let kept = waiting.filter { item in
+            guard case .message(let message) = item else { return true }
+            return !handle(message)
+        }
+        lock.withLock {
+            items = kept + items
+            lock.broadcast()
+        }
+    }
+
     /// The next item, waiting as long as it takes.
     func pop() -> Item {
         lock.withLock {

@@ -61,6 +61,9 @@ final class TerminalChannel: CommandChannel {
         PyErr_Clear()
     }
 
+    /// The terminal is read only at a stop.
+    func handleWaiting(_ handle: (Message) -> Bool) {}
+
     func close(waitingForReader: Bool) {}
     func abandonAfterFork() {}
 }

@@ -74,6 +74,7 @@ final class ScriptedChannel: CommandChannel {
         return .lost
     }
 
+    func handleWaiting(_ handle: (Message) -> Bool) {}
     func close(waitingForReader: Bool) {}
     func abandonAfterFork() {}
 

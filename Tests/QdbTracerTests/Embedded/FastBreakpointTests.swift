@@ -33,26 +33,31 @@ extension TracerSessionTests {
         """
 
     @Test func codeWithoutBreakpointsRunsUntraced() throws {
-        var modeAtTheBreakpoint: TracingMode?
+        var planAtTheBreakpoint: TracingPlan?
         let run = try Debugging.run(Self.probed, commands: [
             #"{"e":"set_break","p":{"file":"$PROGRAM","line":9}}"#, "continue",
-            .perform { modeAtTheBreakpoint = Tracing.mode },
+            .perform { planAtTheBreakpoint = TracerSession.active?.tracing },
             #"{"e":"eval","p":"n"}"#, "up", #"{"e":"eval","p":"untraced is None"}"#, "continue",
         ])
         #expect(run.stops == ["<module>:1", "later:9", "main:15"])
-        #expect(modeAtTheBreakpoint == .selective)
+        #expect(planAtTheBreakpoint?.stepping.isEmpty == true)
+        #expect(planAtTheBreakpoint?.query != nil)
         #expect(run.all("print").compactMap(PrintOutput.init(json:)).map(\.output) == ["1", "True"])
     }
 
     @Test func steppingTracesEverything() throws {
-        var modeWhileStepping: TracingMode?
+        var planWhileStepping: TracingPlan?
+        var steppingThread: ThreadPointer?
         let run = try Debugging.run(Self.probed, commands: [
             #"{"e":"set_break","p":{"file":"$PROGRAM","line":14}}"#, "continue", "next",
-            .perform { modeWhileStepping = Tracing.mode },
+            .perform {
+                planWhileStepping = TracerSession.active?.tracing
+                steppingThread = PyGILState_GetThisThreadState()
+            },
             #"{"e":"eval","p":"untraced is None"}"#, "continue",
         ])
         #expect(run.stops == ["<module>:1", "main:14", "main:15"])
-        #expect(modeWhileStepping == .full)
+        #expect(planWhileStepping?.stepping == steppingThread.map { [$0] })
         // Stepped over with `next`, probe() was traced as bdb traces any
         // frame of a file that holds breakpoints.
         #expect(run.all("print").compactMap(PrintOutput.init(json:)).map(\.output) == ["False"])
