@@ -43,13 +43,17 @@ sys.path.insert(0, HERE)
 import dap  # noqa: E402
 import websocket  # noqa: E402
 
-NAMES = ['call_heavy', 'loop_heavy', 'library_heavy', 'generators_exceptions']
+NAMES = [
+    'call_heavy', 'loop_heavy', 'library_heavy', 'generators_exceptions',
+    'threads',
+]
 # The summary table's column headings.
 SHORT_NAMES = {
     'call_heavy': 'calls',
     'loop_heavy': 'loops',
     'library_heavy': 'library',
     'generators_exceptions': 'generators',
+    'threads': '4 threads',
 }
 PLAIN = 'python'
 # Seconds one run may take: pdb and debugpy with a breakpoint in the hot
