@@ -173,7 +173,14 @@ import Testing
             """)
         try session.attach()
         try session.send("set_break", ["file": .string(session.programPath), "line": 10])
-        #expect(try session.stop(after: "continue").0 == "worker:10")
+        let (stopped, messages) = try session.stop(after: "continue")
+        #expect(stopped == "worker:10")
+        // The coroutine waiting on the task (through gather) shows as its
+        // caller, where it waits.
+        let frames = session.stack(in: messages)?.frames.map { "\($0.function):\($0.line)" }
+        #expect(frames == ["<module>:19", "main:16", "worker:10"])
+        #expect(try session.stop(after: "up").0 == "main:16")
+        #expect(try session.stop(after: "down").0 == "worker:10")
         try session.send("clear_break", ["file": .string(session.programPath), "line": 10])
         #expect(try session.stop(after: "next").0 == "worker:11")
         try session.send("eval", "n, value")

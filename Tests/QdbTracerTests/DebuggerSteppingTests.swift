@@ -139,4 +139,24 @@ struct DebuggerSteppingTests {
             FakeStop(kind: .line, function: "<module>", line: 5),
         ])
     }
+
+    /// An asyncio task's caller is the event loop; the coroutines waiting on
+    /// the task are shown above it instead, and the selection keeps its frame.
+    @Test func waitingCoroutinesShowAsCallersOfTheTask() {
+        var program = FakeProgram()
+        let module = program.call("<module>", line: 19, from: nil)
+        let loop = program.call("run", file: "/lib/asyncio/runners.py", line: 5, from: module, skipped: true)
+        let task = program.call("worker", line: 10, from: loop, generator: true)
+        let inner = program.call("fetch", line: 5, from: task, generator: true)
+        let waiting = FakeFrame(node: FakeFrameNode(
+            file: "/app/main.py", functionName: "main", firstLine: 15, isGeneratorLike: true, isSkipped: false,
+            back: nil))
+        program.debugger.start(at: inner, stopping: true)
+        let stack = program.debugger.stack(from: inner)
+            .inserting([StackEntry(frame: waiting, line: 16)], above: task).visible
+        #expect(stack.entries.map(\.frame.functionName) == ["<module>", "main", "worker", "fetch"])
+        #expect(stack.selected?.frame == inner)
+        let unchanged = program.debugger.stack(from: inner)
+        #expect(unchanged.inserting([StackEntry(frame: waiting, line: 16)], above: waiting) == unchanged)
+    }
 }

@@ -173,6 +173,7 @@ struct BreakpointTable {
 
     /// Applies what `hit` found, to breakpoints that still exist.
     mutating func apply(_ changes: [BreakpointChange]) {
+        guard !changes.isEmpty else { return }
         for change in changes {
             switch change {
             case .counted(let number):

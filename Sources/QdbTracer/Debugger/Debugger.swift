@@ -59,9 +59,24 @@ struct Debugger<Frame: DebugFrame> {
     func line(
         _ frame: Frame, breakpoints: BreakpointTable, evaluate: (String, Frame) -> ConditionOutcome
     ) -> (TraceDecision, [BreakpointChange]) {
-        if rule.stops(in: frame) {
+        if stepStops(at: frame) {
             return (.stop(.line), [])
         }
+        return Self.breakpointDecision(at: frame, breakpoints: breakpoints, evaluate: evaluate)
+    }
+
+    /// The first half of `line`: whether stepping stops here. Nothing runs
+    /// but this.
+    func stepStops(at frame: Frame) -> Bool {
+        rule.stops(in: frame)
+    }
+
+    /// The second half of `line`: whether a breakpoint stops here. Static,
+    /// because running a condition runs Python, during which other threads
+    /// may change the caller's debugger.
+    static func breakpointDecision(
+        at frame: Frame, breakpoints: BreakpointTable, evaluate: (String, Frame) -> ConditionOutcome
+    ) -> (TraceDecision, [BreakpointChange]) {
         let (hit, changes) = breakpoints.hit(in: frame, evaluate: evaluate)
         switch hit {
         case .none: return (.proceed, changes)
@@ -217,6 +232,16 @@ struct DebugStack<Frame: DebugFrame>: Equatable {
             }
         }
         return DebugStack(entries: kept, index: max(0, min(keptIndex, kept.count - 1)))
+    }
+
+    /// The stack with `callers` shown as the callers of `frame`: the
+    /// coroutines waiting on an asyncio task, above the task's outermost
+    /// frame (whose real caller, the event loop, stays where it is).
+    func inserting(_ callers: [StackEntry<Frame>], above frame: Frame) -> DebugStack {
+        guard let position = entries.firstIndex(where: { $0.frame == frame }) else { return self }
+        var entries = entries
+        entries.insert(contentsOf: callers, at: position)
+        return DebugStack(entries: entries, index: index >= position ? index + callers.count : index)
     }
 
     var selected: StackEntry<Frame>? {

@@ -22,7 +22,7 @@ enum QdbModule {
         Function(name: "set_trace", doc: "set_trace(frame, stop): debug this thread from frame out", body: { _, args, count in
             call(args, count, arity: 2) { arguments throws(PythonError) in
                 let frame = arguments[0].isNone
-                    ? nil : UnsafeMutableRawPointer(arguments[0].pointer).assumingMemoryBound(to: PyFrameObject.self)
+                    ? nil : arguments[0].framePointer
                 try activeSession().trace(from: frame, stopping: arguments[1].isTrue)
                 return .none
             }

@@ -2,6 +2,14 @@ import CPython
 
 public typealias FramePointer = UnsafeMutablePointer<PyFrameObject>
 
+extension PythonObject {
+    /// The object as a frame object; it must be one (a traceback's
+    /// `tb_frame`, a coroutine's `cr_frame`).
+    var framePointer: FramePointer {
+        UnsafeMutableRawPointer(pointer).assumingMemoryBound(to: PyFrameObject.self)
+    }
+}
+
 /// What the debugger needs to know about a code object, worked out once per
 /// code object and cached on it (see `CodeInfoCache`).
 final class CodeInfo {

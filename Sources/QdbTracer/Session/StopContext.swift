@@ -39,8 +39,17 @@ struct StopContext {
                 traceback: Self.formatted(tracebackObject)))
         }
         PyErr_Clear()
-        self.retained = retained
         var stack = (debugger ?? Debugger()).stack(from: frame, traceback: traceback)
+        if kind != .postMortem, let (task, waiting) = AsyncioTasks.waitingFrames() {
+            let codes = frame.codeCache
+            let callers = waiting.map { object in
+                let waitingFrame = codes.frame(object.framePointer)
+                return StackEntry(frame: waitingFrame, line: waitingFrame.line)
+            }
+            stack = stack.inserting(callers, above: codes.frame(task.framePointer))
+            retained += waiting
+        }
+        self.retained = retained
         if kind == .postMortem {
             // The frame that raised, or the innermost one shown.
             stack.index = stack.entries.lastIndex { !$0.frame.isSkipped } ?? stack.entries.count - 1
@@ -71,7 +80,7 @@ struct StopContext {
               let next = try? current.attribute("tb_next") {
             // The traceback keeps its frames alive, and the stop keeps the
             // traceback.
-            let pointer = UnsafeMutableRawPointer(frame.pointer).assumingMemoryBound(to: PyFrameObject.self)
+            let pointer = frame.framePointer
             entries.append(StackEntry(frame: codes.frame(pointer), line: line))
             current = next
         }

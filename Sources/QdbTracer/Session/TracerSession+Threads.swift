@@ -10,12 +10,18 @@ extension TracerSession {
     @discardableResult
     func thread(_ state: ThreadPointer, at frame: PythonFrame?) -> DebuggedThread {
         let serial = qdb_thread_serial(state)
+        // Trace events come in runs from one thread.
+        if let recent = recentThread, recent.state == state, recent.thread.serial == serial {
+            return recent.thread
+        }
         if let known = threads[state], known.serial == serial {
+            recentThread = (state, known)
             return known
         }
-        var thread = DebuggedThread(number: number(of: state), serial: serial)
+        let thread = DebuggedThread(number: number(of: state), serial: serial)
         thread.debugger.start(at: frame, stopping: false)
         threads[state] = thread
+        recentThread = (state, thread)
         return thread
     }
 

@@ -44,6 +44,8 @@ final class TracerSession: @unchecked Sendable {
     var stopsAllThreads: Bool
     /// Every thread seen running Python, by thread state.
     var threads: [ThreadPointer: DebuggedThread] = [:]
+    /// The last thread looked up, while it lives.
+    var recentThread: (state: ThreadPointer, thread: DebuggedThread)?
     /// Which threads are stopped, and whose stop the clients see.
     var stops = StopQueue<ThreadPointer>()
     /// The stops being handled, one per stopped thread.
@@ -135,11 +137,11 @@ final class TracerSession: @unchecked Sendable {
             }
             return 0
         }
-        thread(current, at: frame)
+        let thread = thread(current, at: frame)
         let decision: TraceDecision
         switch event {
         case PyTrace_CALL:
-            started(frame, in: current)
+            started(frame, in: thread)
             return 0
         case PyTrace_LINE:
             // CPython 3.11 skips the call event when the eval breaker is set
@@ -147,23 +149,31 @@ final class TracerSession: @unchecked Sendable {
             // the first line of a frame we never saw stands in for it.
             // Frames we decided to ignore have their line events off.
             if !frame.isTraced {
-                started(frame, in: current)
+                started(frame, in: thread)
             }
-            guard frame.isTraced, let thread = threads[current] else { return 0 }
+            guard frame.isTraced else { return 0 }
             if thread.isParking {
                 return park(current, at: frame)
             }
-            let (lineDecision, changes) = thread.debugger.line(
-                frame, breakpoints: breakpoints, evaluate: evaluateCondition)
-            breakpoints.apply(changes)
-            decision = lineDecision
+            // `line` in two halves, so that nothing of the thread's is held
+            // while conditions run Python (other threads run meanwhile, and
+            // may pause this one); the table goes by value for the same
+            // reason.
+            if thread.debugger.stepStops(at: frame) {
+                decision = .stop(.line)
+            } else {
+                let (hitDecision, changes) = Debugger.breakpointDecision(
+                    at: frame, breakpoints: breakpoints, evaluate: evaluateCondition)
+                breakpoints.apply(changes)
+                decision = hitDecision
+            }
         case PyTrace_RETURN where frame.isTraced:
-            decision = threads[current]?.debugger.returning(frame) ?? .proceed
+            decision = thread.debugger.returning(frame)
         case PyTrace_EXCEPTION:
             if catchesException(argument, in: frame) {
                 decision = .stop(.exception)
             } else if frame.isTraced {
-                decision = threads[current]?.debugger.exception(frame, kind: Self.exceptionKind(argument)) ?? .proceed
+                decision = thread.debugger.exception(frame, kind: Self.exceptionKind(argument))
             } else {
                 return 0
             }
@@ -176,13 +186,13 @@ final class TracerSession: @unchecked Sendable {
 
     /// A frame starts: traced (bdb's `f_trace`) unless nothing in it can
     /// stop, in which case it gets no line events at all.
-    private func started(_ frame: PythonFrame, in thread: ThreadPointer) {
-        guard let record = threads[thread] else { return }
-        let decision = threads[thread]?.debugger.call(frame, breakpoints: breakpoints)
-        if record.debugger.bottomFrame == nil {
+    private func started(_ frame: PythonFrame, in thread: DebuggedThread) {
+        let hadBottom = thread.debugger.bottomFrame != nil
+        let decision = thread.debugger.call(frame, breakpoints: breakpoints)
+        if !hadBottom {
             pinReferencedFrames()
         }
-        if decision == .ignoreFrame && !record.isParking {
+        if decision == .ignoreFrame && !thread.isParking {
             frame.disableLineEvents()
         } else {
             frame.markTraced(marker: TraceHook.frameMarker.pointer)
@@ -217,7 +227,7 @@ final class TracerSession: @unchecked Sendable {
         }
         while !traceback.isNone {
             guard let deeper = try? traceback.attribute("tb_frame"), let next = try? traceback.attribute("tb_next"),
-                  codes.info(for: UnsafeMutableRawPointer(deeper.pointer).assumingMemoryBound(to: PyFrameObject.self))
+                  codes.info(for: deeper.framePointer)
                       .isSkipped
             else { return false }
             traceback = next
@@ -343,7 +353,7 @@ final class TracerSession: @unchecked Sendable {
         // From the first frame shown: the runner's and library frames the
         // exception passed through are not the user's.
         while !traceback.isNone, let frame = try? traceback.attribute("tb_frame"),
-              codes.info(for: UnsafeMutableRawPointer(frame.pointer).assumingMemoryBound(to: PyFrameObject.self)).isSkipped,
+              codes.info(for: frame.framePointer).isSkipped,
               let next = try? traceback.attribute("tb_next") {
             traceback = next
         }
@@ -352,7 +362,7 @@ final class TracerSession: @unchecked Sendable {
             return
         }
         let argument = try PythonObject.tuple([PythonObject(owning: PyObject_Type(exception.pointer)), exception, traceback])
-        let frame = codes.frame(UnsafeMutableRawPointer(outermost.pointer).assumingMemoryBound(to: PyFrameObject.self))
+        let frame = codes.frame(outermost.framePointer)
         let outcome = withExtendedLifetime(outermost) {
             thread(current, at: frame)
             let context = StopContext(
@@ -442,6 +452,7 @@ final class TracerSession: @unchecked Sendable {
         breakpoints.removeAll()
         catches.remove(nil)
         threads = [:]
+        recentThread = nil
         stops.releaseAll()
         turnstile.advance()
         Tracing.apply(.off)
@@ -470,6 +481,7 @@ final class TracerSession: @unchecked Sendable {
     func forgetAfterFork() {
         state = .disabled
         threads = [:]
+        recentThread = nil
         stops.releaseAll()
         Tracing.apply(.off)
         output?.restore()
