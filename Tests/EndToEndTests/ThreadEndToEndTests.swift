@@ -210,6 +210,31 @@ import Testing
         #expect(session.program.waitForExit(timeout: 20) == 0)
     }
 
+    /// The post_mortem option of `set_trace`, for an uncaught exception in
+    /// the main thread (sys.excepthook).
+    @Test func setTraceWithPostMortemStopsAtAnUncaughtException() throws {
+        let session = try setTraceSession("""
+            import qdb
+            qdb.set_trace(host='127.0.0.1', port=PORT, uuid='UUID', post_mortem=True)
+
+
+            def fail(n):
+                raise KeyError(n)
+
+
+            fail(5)
+            """)
+        try session.attach()
+        #expect(try session.stop(after: "continue").0 == "fail:6")
+        let exception = try session.receive(through: "exception").last.flatMap { ExceptionInfo(json: $0.payload) }
+        #expect(exception?.type == "KeyError")
+        #expect(try session.evaluate("n") == "5")
+        try session.send("continue")
+        _ = try session.receiveUntilEnd()
+        #expect(session.program.waitForExit(timeout: 20) == 1)
+        #expect(session.program.standardError.contains("KeyError: 5"))
+    }
+
     @Test func catchStopsWhereACaughtExceptionIsRaised() throws {
         let session = try TracerSession("""
             import json

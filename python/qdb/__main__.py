@@ -6,15 +6,13 @@ import os
 import site
 import sys
 import sysconfig
-import threading
 import traceback
 import types
 
-from qdb._native import _qdb
 from qdb.comm import RemoteCommandManager
 from qdb.config import QdbConfig
 from qdb.errors import QdbFailedToConnect, QdbQuit
-from qdb.tracer import PACKAGE_DIRECTORY, Qdb
+from qdb.tracer import PACKAGE_DIRECTORY, Qdb, post_mortem
 
 
 def parse_arguments(argv):
@@ -74,24 +72,6 @@ def user_traceback(tb):
     return tb
 
 
-def post_mortem(error):
-    """Stops where `error` was raised, for the clients to look around; the
-    program then ends as python would, whatever they did."""
-    try:
-        _qdb.post_mortem(error)
-    except QdbQuit:
-        pass
-
-
-def post_mortem_in_thread(arguments):
-    """threading.excepthook: a post mortem stop in the dying thread, then
-    the usual report."""
-    if arguments.exc_value is not None and not issubclass(
-            arguments.exc_type, (SystemExit, KeyboardInterrupt)):
-        post_mortem(arguments.exc_value)
-    threading.__excepthook__(arguments)
-
-
 def main(argv=None):
     arguments = parse_arguments(sys.argv[1:] if argv is None else argv)
     script = os.path.abspath(arguments.script)
@@ -108,6 +88,8 @@ def main(argv=None):
         ('host', arguments.host), ('port', arguments.port),
         ('uuid', arguments.uuid), ('auth_msg', arguments.auth))
         if value is not None}
+    if arguments.post_mortem:
+        overrides['post_mortem'] = True
     config = QdbConfig.get_config()._replace(**overrides)
     if config.cmd_manager is None:
         config = config._replace(cmd_manager=RemoteCommandManager())
@@ -121,8 +103,6 @@ def main(argv=None):
     except QdbFailedToConnect as error:
         sys.exit('python -m qdb: %s' % error)
 
-    if arguments.post_mortem:
-        threading.excepthook = post_mortem_in_thread
     globals_ = main_module(script)
     status = 0
     try:
@@ -139,7 +119,7 @@ def main(argv=None):
         sys.settrace(None)
         status = 1
         user_frames = user_traceback(error.__traceback__)
-        if arguments.post_mortem and user_frames is not None and \
+        if config.post_mortem and user_frames is not None and \
                 not isinstance(error, KeyboardInterrupt):
             post_mortem(error)
         traceback.print_exception(type(error), error, user_frames)

@@ -22,6 +22,7 @@ DEFAULT_OPTIONS = {
     'log_file': None,
     'execution_timeout': None,
     'stop_all_threads': False,
+    'post_mortem': False,
 }
 
 # The original spelled it this way; both are accepted.

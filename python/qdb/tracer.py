@@ -47,6 +47,8 @@ class Qdb(object):
         for unused in ('green', 'log_file'):
             options.pop(unused)
         _qdb.start(options)
+        if options['post_mortem']:
+            _install_post_mortem_hooks()
         if (options['transport'] != 'nop'
                 and threading.current_thread() is threading.main_thread()):
             signal.signal(options['pause_signal'], _pause)
@@ -99,6 +101,43 @@ def _register_process_hooks():
         atexit.register(_qdb.shutdown)
         os.register_at_fork(after_in_child=_qdb.forget)
         _hooks_registered = True
+
+
+def post_mortem(error):
+    """Stops where `error`, which nothing caught, was raised, for the
+    clients to look around; the program then ends as python would, whatever
+    they did."""
+    try:
+        _qdb.post_mortem(error)
+    except QdbQuit:
+        pass
+
+
+def _dies_of(error_type):
+    """Whether an uncaught exception of this type gets a post mortem: not
+    a plain exit or Ctrl-C, as in pdb."""
+    return error_type is not None and not issubclass(
+        error_type, (SystemExit, KeyboardInterrupt))
+
+
+def _install_post_mortem_hooks():
+    """The `post_mortem` option: uncaught exceptions stop first, in any
+    thread, then get the report they would have had."""
+    thread_hook = threading.excepthook
+    main_hook = sys.excepthook
+
+    def in_thread(arguments):
+        if _dies_of(arguments.exc_type) and arguments.exc_value is not None:
+            post_mortem(arguments.exc_value)
+        thread_hook(arguments)
+
+    def in_main_thread(error_type, error, traceback):
+        if _dies_of(error_type):
+            post_mortem(error)
+        main_hook(error_type, error, traceback)
+
+    threading.excepthook = in_thread
+    sys.excepthook = in_main_thread
 
 
 def set_trace(stop=True, **kwargs):
