@@ -199,6 +199,8 @@ static inline int qdb_set_trace(PyThreadState *thread, Py_tracefunc function) {
 #endif
 }
 
+// Whether qdb_set_trace sets one thread's trace function (3.11) or every
+// thread's (3.12+).
 static inline int qdb_trace_is_per_thread(void) {
     return PY_VERSION_HEX < 0x030C0000;
 }

@@ -1,6 +1,7 @@
 #if canImport(Glibc)
 import Glibc
 #endif
+import Foundation
 
 /// Runs a program in a pseudo-terminal, as a user at a terminal would: the
 /// test types into it and reads what it shows. Every wait has a deadline,
@@ -15,6 +16,9 @@ final class PseudoTerminal {
     /// Everything the program wrote, as received.
     private(set) var output: [UInt8] = []
     private var exitStatus: Int32?
+    /// A directory of the test's (the program's HOME) to remove with the
+    /// terminal.
+    var scratchDirectory: String?
 
     init(executable: String, arguments: [String], environment: [String: String]) throws {
         // posix_openpt, unlockpt and ptsname are hidden from Swift behind
@@ -82,6 +86,11 @@ final class PseudoTerminal {
     /// SIGTERM first, so that `qdb-cli run` stops its own child, then
     /// SIGKILL.
     deinit {
+        defer {
+            if let scratchDirectory {
+                try? FileManager.default.removeItem(atPath: scratchDirectory)
+            }
+        }
         if exitStatus == nil {
             kill(pid, SIGTERM)
             if (try? waitForExit(timeout: .seconds(3))) == nil {

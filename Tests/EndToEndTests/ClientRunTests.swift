@@ -22,10 +22,12 @@ import Testing
     ) throws -> PseudoTerminal {
         var template = Array("/tmp/qdb-cli-run-XXXXXX".utf8CString)
         let home = String(cString: mkdtemp(&template))
-        return try PseudoTerminal(
+        let terminal = try PseudoTerminal(
             executable: try Executables.path(of: "qdb-cli"),
             arguments: ["run", "-u", uuid] + options + [script],
             environment: ["HOME": home, "TERM": "xterm", "PATH": "/usr/bin:/bin"].merging(environment) { $1 })
+        terminal.scratchDirectory = home
+        return terminal
     }
 
     /// `--python`: the interpreter under test with the `_qdb` extension

@@ -47,6 +47,7 @@ struct StopQueue<Thread: Hashable> {
     /// thread whose stop was shown, and every parked one, resumes with it.
     /// The oldest stop not yet shown is selected next. Returns the threads
     /// released besides `thread`.
+    @discardableResult
     mutating func resume(_ thread: Thread, all: Bool) -> [Thread] {
         entries.removeAll { $0.thread == thread }
         var released: [Thread] = []

@@ -227,8 +227,7 @@ final class TracerSession: @unchecked Sendable {
         }
         while !traceback.isNone {
             guard let deeper = try? traceback.attribute("tb_frame"), let next = try? traceback.attribute("tb_next"),
-                  codes.info(for: deeper.framePointer)
-                      .isSkipped
+                  codes.info(for: deeper.framePointer).isSkipped
             else { return false }
             traceback = next
         }
@@ -299,14 +298,11 @@ final class TracerSession: @unchecked Sendable {
                 if case .yieldTurn = outcome {
                     continue
                 }
-                let released = stops.resume(thread, all: stopsAllThreads)
-                for other in released {
-                    threads[other]?.isParking = false
-                }
-                if stops.selected == nil {
-                    for other in threads.keys {
-                        threads[other]?.isParking = false
-                    }
+                stops.resume(thread, all: stopsAllThreads)
+                // Threads still on their way to park run on; a stop selected
+                // next parks them again as it is shown.
+                for other in threads.values {
+                    other.isParking = false
                 }
                 turnstile.advance()
                 if stops.selected == nil {
