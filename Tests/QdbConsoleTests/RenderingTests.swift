@@ -73,7 +73,7 @@ func programOutput(_ text: String, stream: String = PrintOutput.standardOutput) 
     @Test func showsUnexpectedMessagesAsErrors() {
         var session = stoppedSession()
         #expect(session.show(.other(Message("frobnicate", 1))) == [
-            #"*** error: unexpected message: {"e":"frobnicate","p":1}"#,
+            #"*** error: unexpected message: {"e": "frobnicate", "p": 1}"#,
         ])
     }
 }
@@ -185,7 +185,7 @@ func programOutput(_ text: String, stream: String = PrintOutput.standardOutput) 
         #expect(session.show(.error(ErrorInfo(type: "condition", data: condition.json))) == [
             "*** error: condition: undefined_c > 0 (line 4): NameError: name 'undefined_c' is not defined",
         ])
-        #expect(session.show(.error(ErrorInfo(type: "odd", data: [1, 2]))) == ["*** error: odd: [1,2]"])
+        #expect(session.show(.error(ErrorInfo(type: "odd", data: [1, 2]))) == ["*** error: odd: [1, 2]"])
     }
 
     @Test func showsBreakpointsWhenThereAreAny() {

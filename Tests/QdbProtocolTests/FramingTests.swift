@@ -5,8 +5,8 @@ import Testing
     @Test func framesCarryABigEndianLength() {
         #expect(TracerFraming.frame([1, 2, 3]) == [0, 0, 0, 3, 1, 2, 3])
         let frame = TracerFraming.frame(Message("step"))
-        #expect(Array(frame.prefix(4)) == [0, 0, 0, 21])
-        #expect(String(decoding: frame.dropFirst(4), as: UTF8.self) == #"{"e":"step","p":null}"#)
+        #expect(Array(frame.prefix(4)) == [0, 0, 0, 24])
+        #expect(String(decoding: frame.dropFirst(4), as: UTF8.self) == #"{"e": "step", "p": null}"#)
     }
 
     @Test func decoderReassemblesFramesSplitAnywhere() throws {

@@ -9,7 +9,7 @@ import Testing
     }
 
     @Test func keepsNumberLiteralsExactly() throws {
-        let text = #"[1.0,12345678901234567890123,-0,1e400,NaN,-Infinity]"#
+        let text = #"[1.0, 12345678901234567890123, -0, 1e400, NaN, -Infinity]"#
         #expect(try JSONParser.parse(text).serialized() == text)
     }
 
@@ -23,7 +23,7 @@ import Testing
         let value = try JSONParser.parse(#"{"z": 1, "a": 2, "z": 3}"#)
         #expect(value.objectValue?.keys == ["z", "a"])
         #expect(value["z"] == 3)
-        #expect(value.serialized() == #"{"z":3,"a":2}"#)
+        #expect(value.serialized() == #"{"z": 3, "a": 2}"#)
     }
 
     @Test func largeObjectsKeepOrderAndLastDuplicateWinsToo() throws {
@@ -94,9 +94,19 @@ import Testing
 }
 
 @Suite struct JSONSerializationTests {
-    @Test func escapesOnlyWhatJSONRequires() {
-        let value: JSONValue = .string("q\"b\\n\n\t\u{01}é")
-        #expect(value.serialized() == #""q\"b\\n\n\t\u0001é""#)
+    /// Byte for byte what the original's `json.dumps` wrote (each expected
+    /// text is python3's output for the same value).
+    @Test func writesWhatJSONDumpsWrites() throws {
+        let value: JSONValue = .string("q\"b\\n\n\t\u{01}é\u{08}\u{0C}😀\u{7F}")
+        #expect(value.serialized() == #""q\"b\\n\n\t\u0001\u00e9\b\f\ud83d\ude00\u007f""#)
+        #expect(try JSONParser.parse("[[],{},[1,[2,{}]]]").serialized() == "[[], {}, [1, [2, {}]]]")
+        let stack = Message("stack", [
+            "index": 0,
+            "stack": [["file": "/a/é.py", "line": 1, "func": "<module>", "code": #"x = "ü""#]],
+        ])
+        let expected = #"{"e": "stack", "p": {"index": 0, "stack": [{"file": "/a/\u00e9.py", "line": 1, "#
+            + #""func": "<module>", "code": "x = \"\u00fc\""}]}}"#
+        #expect(stack.serialized() == expected)
     }
 
     @Test func roundTripsThroughTheParser() throws {

@@ -5,7 +5,7 @@ import Testing
     @Test func missingPayloadIsNullAndExtraKeysAreDropped() throws {
         let message = try Message(text: #"{"e": "step", "x": 1}"#)
         #expect(message == Message("step"))
-        #expect(message.serialized() == #"{"e":"step","p":null}"#)
+        #expect(message.serialized() == #"{"e": "step", "p": null}"#)
     }
 
     @Test func appendsTheSameTextAsTheJSONForm() throws {
@@ -25,7 +25,7 @@ import Testing
 
     @Test func reportsWhyAFrameIsNotAMessage() {
         #expect(throws: MessageError.missingEvent) { try Message(text: #"{"p": 1}"#) }
-        #expect(throws: MessageError.notAnObject) { try Message(text: "[1, 2]") }
+        #expect(throws: MessageError.notAnObject([1, 2])) { try Message(text: "[1, 2]") }
         #expect(MessageError.missingEvent.description == "No 'e' field sent")
         do {
             _ = try Message(text: "{bad")

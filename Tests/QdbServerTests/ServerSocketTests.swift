@@ -125,7 +125,14 @@ import Testing
             let cases: [(send: (WebSocketTestClient) throws -> Void, error: String)] = [
                 ({ try $0.send(text: "{bad") }, "Expecting property name enclosed in double quotes: line 1 column 2 (char 1)"),
                 ({ try $0.send(text: #"{"p": 1}"#) }, "No 'e' field sent"),
-                ({ try $0.send(text: "[1, 2]") }, "Message must be a JSON object"),
+                // JSON that is not an object: the original's texts, from
+                // Python's `message['e']`.
+                ({ try $0.send(text: "[1,2]") }, "list indices must be integers or slices, not str"),
+                ({ try $0.send(text: #""abc""#) }, "string indices must be integers, not 'str'"),
+                ({ try $0.send(text: "123") }, "'int' object is not subscriptable"),
+                ({ try $0.send(text: "null") }, "'NoneType' object is not subscriptable"),
+                ({ try $0.send(text: "true") }, "'bool' object is not subscriptable"),
+                ({ try $0.send(text: "1.5") }, "'float' object is not subscriptable"),
                 ({ try $0.sendFrame(.binary, [0x22, 0xFF, 0x22]) }, "Invalid UTF-8 in string: line 1 column 2 (char 1)"),
                 ({ try $0.sendFrame(.continuation, Array("{}".utf8)) }, "Continuation frame without a message to continue"),
             ]

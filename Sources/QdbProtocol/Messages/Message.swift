@@ -24,7 +24,7 @@ public struct Message: Hashable, Sendable {
     /// Reads a message from a decoded document: extra keys are dropped and
     /// a missing `p` means null.
     public init(json: JSONValue) throws(MessageError) {
-        guard case .object(let object) = json else { throw .notAnObject }
+        guard case .object(let object) = json else { throw .notAnObject(json) }
         guard let event = object["e"] else { throw .missingEvent }
         self.init(event: event, payload: object["p"] ?? .null)
     }
@@ -49,13 +49,13 @@ public struct Message: Hashable, Sendable {
         .object(JSONObject([("e", event), ("p", payload)]))
     }
 
-    /// Appends `{"e":…,"p":…}` to `output`. Relays call this for every
+    /// Appends `{"e": …, "p": …}` to `output`. Relays call this for every
     /// message they forward, so it writes the two members directly instead
     /// of building a `JSONObject` first.
     public func append(to output: inout [UInt8]) {
-        output.append(contentsOf: #"{"e":"#.utf8)
+        output.append(contentsOf: #"{"e": "#.utf8)
         event.append(to: &output)
-        output.append(contentsOf: #","p":"#.utf8)
+        output.append(contentsOf: #", "p": "#.utf8)
         payload.append(to: &output)
         output.append(UInt8(ascii: "}"))
     }
@@ -66,7 +66,8 @@ extension Message: JSONWritable {}
 /// Why a frame is not a protocol message.
 public enum MessageError: Error, Hashable, Sendable, CustomStringConvertible {
     case invalidJSON(JSONParseError)
-    case notAnObject
+    /// JSON, but not an object.
+    case notAnObject(JSONValue)
     case missingEvent
 
     /// The text peers send back in an `event` error; "No 'e' field sent" is
@@ -74,8 +75,20 @@ public enum MessageError: Error, Hashable, Sendable, CustomStringConvertible {
     public var description: String {
         switch self {
         case .invalidJSON(let error): error.description
-        case .notAnObject: "Message must be a JSON object"
+        case .notAnObject(let value): Self.notSubscriptable(value)
         case .missingEvent: "No 'e' field sent"
+        }
+    }
+
+    /// What the original said, having parsed such a frame with Python's
+    /// `json` and then taken `message['e']`.
+    private static func notSubscriptable(_ value: JSONValue) -> String {
+        switch value {
+        case .array: "list indices must be integers or slices, not str"
+        case .string: "string indices must be integers, not 'str'"
+        case .number(let number): "'\(number.isInteger ? "int" : "float")' object is not subscriptable"
+        case .bool: "'bool' object is not subscriptable"
+        case .null, .object: "'NoneType' object is not subscriptable"
         }
     }
 }

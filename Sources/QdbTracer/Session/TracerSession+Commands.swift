@@ -138,14 +138,15 @@ extension TracerSession {
 
     // MARK: Watches
 
-    /// A list of expressions; a single string counts as a list of one.
+    /// A list of expressions. A string is iterated as the original did
+    /// (Python's `for expr in payload`): each character is an expression.
     private func watchExpressions(_ payload: JSONValue, command: String) -> [String]? {
         if payload.isNull {
             payloadMissing(command)
             return nil
         }
-        if let single = payload.stringValue {
-            return [single]
+        if let text = payload.stringValue {
+            return text.unicodeScalars.map(String.init)
         }
         guard let list = payload.arrayValue?.compactMap(\.stringValue),
               list.count == payload.arrayValue?.count

@@ -116,6 +116,17 @@ import Testing
         ])
     }
 
+    /// A string payload is iterated, as the original's `for expr in
+    /// payload` did: each character is watched.
+    @Test func aStringWatchPayloadWatchesEachCharacter() throws {
+        let run = try Debugging.run("ab = 1\na, b = 2, 3\ndone = True\n", commands: [
+            #"{"e":"set_watch","p":"ab"}"#, "next", "next", #"{"e":"clear_watch","p":"a"}"#, "next",
+        ])
+        let lists = run.all("watchlist").map { $0.arrayValue?.compactMap(WatchEntry.init(json:)).map(\.expression) }
+        #expect(lists.contains { $0 == ["a", "b"] })
+        #expect(lists.last == ["b"])
+    }
+
     @Test func exceptionStopsCarryTheTracebackAndDeeperFrames() throws {
         let source = """
             def boom(v):
