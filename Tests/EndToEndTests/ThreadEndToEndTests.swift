@@ -6,18 +6,6 @@ import Testing
 /// Threads and exception catches, through the real binaries: every
 /// thread can stop, stops queue up, and the extensions' commands work.
 @Suite struct ThreadEndToEndTests {
-    /// A program with `PORT` and `UUID` filled in, run under qdb-python
-    /// (it calls `qdb.set_trace` itself).
-    func setTraceSession(_ source: String) throws -> TracerSession {
-        try TracerSession(source) { directory, port, uuid in
-            let path = directory + "/program.py"
-            let source = try String(contentsOfFile: path, encoding: .utf8)
-            try source.replacingOccurrences(of: "PORT", with: String(port)).replacingOccurrences(of: "UUID", with: uuid)
-                .write(toFile: path, atomically: true, encoding: .utf8)
-            return [try Executables.path(of: "qdb-python"), "program.py"]
-        }
-    }
-
     @Test func aBreakpointInAPoolWorkerAndInARawThreadStopsThere() throws {
         let session = try TracerSession("""
             import _thread
@@ -56,7 +44,7 @@ import Testing
     }
 
     @Test func aThreadStartedBeforeSetTraceStopsAtABreakpoint() throws {
-        let session = try setTraceSession("""
+        let session = try TracerSession.callingSetTrace("""
             import threading
             import qdb
 
@@ -213,7 +201,7 @@ import Testing
     /// The post_mortem option of `set_trace`, for an uncaught exception in
     /// the main thread (sys.excepthook).
     @Test func setTraceWithPostMortemStopsAtAnUncaughtException() throws {
-        let session = try setTraceSession("""
+        let session = try TracerSession.callingSetTrace("""
             import qdb
             qdb.set_trace(host='127.0.0.1', port=PORT, uuid='UUID', post_mortem=True)
 

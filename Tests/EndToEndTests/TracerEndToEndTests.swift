@@ -219,6 +219,22 @@ import Testing
         #expect(!session.program.standardOutput.contains("two"))
     }
 
+    /// In a program that called `set_trace`, as in the original: exit code
+    /// 1 and no QdbQuit traceback.
+    @Test func hardDisableOfASetTraceProgramEndsItQuietly() throws {
+        let session = try TracerSession.callingSetTrace("""
+            import qdb
+            qdb.set_trace(host='127.0.0.1', port=PORT, uuid='UUID')
+            print('never')
+            """)
+        try session.attach()
+        try session.send("disable", "hard")
+        _ = try session.receiveUntilEnd()
+        #expect(session.program.waitForExit(timeout: 20) == 1)
+        #expect(!session.program.standardError.contains("QdbQuit"))
+        #expect(!session.program.standardOutput.contains("never"))
+    }
+
     @Test func pauseStopsAProgramRunningWithoutTheHook() throws {
         let session = try TracerSession("""
             import time
@@ -239,20 +255,14 @@ import Testing
     }
 
     @Test func aLocalTracerIsPausedBySignalThroughTheServer() throws {
-        let session = try TracerSession("""
+        let session = try TracerSession.callingSetTrace("""
             import time
             import qdb
             qdb.set_trace(host='127.0.0.1', port=PORT, uuid='UUID', cmd_manager=qdb.ServerLocalCommandManager())
             done = False
             while not done: time.sleep(0.01)
             print('finished')
-            """) { directory, port, uuid in
-            let path = directory + "/program.py"
-            let source = try String(contentsOfFile: path, encoding: .utf8)
-            try source.replacingOccurrences(of: "PORT", with: String(port)).replacingOccurrences(of: "UUID", with: uuid)
-                .write(toFile: path, atomically: true, encoding: .utf8)
-            return [try Executables.path(of: "qdb-python"), "program.py"]
-        }
+            """)
         try session.attach()
         try session.send("continue")
         #expect(try session.unexpectedEvent(within: 0.5) == nil)

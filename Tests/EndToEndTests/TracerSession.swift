@@ -36,6 +36,18 @@ final class TracerSession {
             arguments[0], Array(arguments.dropFirst()), inputFile: inputFile, directory: directory.path)
     }
 
+    /// A program that calls `qdb.set_trace` itself, with `PORT` and `UUID`
+    /// in its source filled in, run under qdb-python.
+    static func callingSetTrace(_ source: String) throws -> TracerSession {
+        try TracerSession(source) { directory, port, uuid in
+            let path = directory + "/program.py"
+            let source = try String(contentsOfFile: path, encoding: .utf8)
+            try source.replacingOccurrences(of: "PORT", with: String(port)).replacingOccurrences(of: "UUID", with: uuid)
+                .write(toFile: path, atomically: true, encoding: .utf8)
+            return [try Executables.path(of: "qdb-python"), "program.py"]
+        }
+    }
+
     deinit {
         program.kill()
         try? FileManager.default.removeItem(at: directory)

@@ -95,12 +95,23 @@ _hooks_registered = False
 
 def _register_process_hooks():
     """At exit the server hears that the program ended; a forked child
-    leaves its parent's session alone."""
+    leaves its parent's session alone; `disable hard` ends the program
+    with exit code 1 and no traceback, as the original's did."""
     global _hooks_registered
     if not _hooks_registered:
         atexit.register(_qdb.shutdown)
         os.register_at_fork(after_in_child=_qdb.forget)
         _hooks_registered = True
+    hook = sys.excepthook
+    if getattr(hook, '_qdb_quiet', False):
+        return
+
+    def quiet_on_quit(error_type, error, traceback):
+        if not issubclass(error_type, QdbQuit):
+            hook(error_type, error, traceback)
+
+    quiet_on_quit._qdb_quiet = True
+    sys.excepthook = quiet_on_quit
 
 
 def post_mortem(error):
@@ -115,9 +126,9 @@ def post_mortem(error):
 
 def _dies_of(error_type):
     """Whether an uncaught exception of this type gets a post mortem: not
-    a plain exit or Ctrl-C, as in pdb."""
+    a plain exit or Ctrl-C, as in pdb, nor the user's `disable hard`."""
     return error_type is not None and not issubclass(
-        error_type, (SystemExit, KeyboardInterrupt))
+        error_type, (SystemExit, KeyboardInterrupt, QdbQuit))
 
 
 def _install_post_mortem_hooks():
