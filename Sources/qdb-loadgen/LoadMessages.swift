@@ -42,9 +42,6 @@ enum LoadMessages {
     /// What a stopped tracer answers every client's `start` with.
     static let startReply = frames([breakpoints, watchlist, stack])
 
-    /// The start of the body of a `start` frame, as the server
-    /// re-serialises it.
-    static let startPrefix = Array(#"{"e":"start""#.utf8)
 
     /// The frames of `messages`, one after the other.
     static func frames(_ messages: [Message]) -> ByteBuffer {

@@ -67,7 +67,8 @@ final class TracerPeer: ChannelInboundHandler {
 
     func channelRead(context: ChannelHandlerContext, data: NIOAny) {
         let body = unwrapInboundIn(data)
-        guard body.readableBytesView.starts(with: LoadMessages.startPrefix) else { return }
+        // Parsed, not matched as text: servers differ in how they write it.
+        guard (try? Message(bytes: body.readableBytesView))?.name == "start" else { return }
         context.write(wrapOutboundOut(LoadMessages.startReply), promise: nil)
         startCount += 1
         if startCount == expectedStarts {
