@@ -64,7 +64,7 @@ extension ConsoleSession {
         guard stack != shownStack || repeatedStop == .show, let frame = stack.selectedFrame else { return [] }
         // A stop in another thread than the last one shown says which.
         let header = stack.thread.flatMap { thread in
-            thread != shownStack?.thread || shownStack == nil ? [threadLine(thread)] : nil
+            thread != shownStack?.thread ? [threadLine(thread)] : nil
         } ?? []
         shownStack = stack
         return header + frameLines(frame, selected: true)
@@ -77,10 +77,10 @@ extension ConsoleSession {
     /// `threads`: a line each, `*` on the one commands act on.
     private func renderThreads(_ threads: [ThreadSummary]) -> [ConsoleLine] {
         let nameWidth = threads.map(\.thread.name.count).max() ?? 0
+        let padded = { (text: String, width: Int) in text + String(repeating: " ", count: max(0, width - text.count)) }
         return threads.map { summary in
             let marker = summary.state == .selected ? "* " : "  "
             let number = String(summary.thread.id)
-            let padded = { (text: String, width: Int) in text + String(repeating: " ", count: max(0, width - text.count)) }
             var runs: [ConsoleLine.Run] = [
                 .init(marker, .marker), .init(padded(number, 4)),
                 .init("\(padded(summary.thread.name, nameWidth))  \(padded(summary.state.rawValue, 8))  ", .secondary),
