@@ -46,7 +46,7 @@ extension ConsoleSession {
         case .threads(let threads):
             return renderThreads(threads)
         case .catches(let names):
-            let caught = names.map { $0 == "*" ? "any exception" : $0 }
+            let caught = names.map { $0 == Event.anyException ? "any exception" : $0 }
             return [ConsoleLine("catching: " + (caught.isEmpty ? "nothing" : caught.joined(separator: ", ")))]
         case .stopAllThreads(let on):
             return [ConsoleLine("stop_all_threads: \(on ? "on" : "off")")]

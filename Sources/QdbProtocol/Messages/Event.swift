@@ -19,10 +19,13 @@ public enum Event: Hashable, Sendable {
     case disabled
     // Extensions (docs/protocol-extensions.md).
     case threads([ThreadSummary])
-    /// The exception names `catch` stops at; `*` is any exception.
+    /// The exception names `catch` stops at (`anyException` for all).
     case catches([String])
     case stopAllThreads(Bool)
     case other(Message)
+
+    /// The name `catches` lists for `catch` with no class.
+    public static let anyException = "*"
 
     public init(_ message: Message) {
         let payload = message.payload

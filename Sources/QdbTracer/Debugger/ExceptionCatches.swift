@@ -1,10 +1,12 @@
+import QdbProtocol
+
 /// `catch NAME`: the exception classes that stop the program where they are
 /// raised, even when something catches them later.
 struct ExceptionCatches: Equatable {
     /// `catch` alone: any exception but the ones Python uses for control
     /// flow, which user code raises and catches all the time without
     /// anything going wrong.
-    static let anyException = "*"
+    static let anyException = Event.anyException
     private static let controlFlow: Set<String> = ["StopIteration", "StopAsyncIteration", "GeneratorExit"]
 
     /// In the order they were added.

@@ -45,21 +45,13 @@ struct StopQueue<Thread: Hashable> {
 
     /// The selected thread resumes. With `all` (stop_all_threads), every
     /// thread whose stop was shown, and every parked one, resumes with it.
-    /// The oldest stop not yet shown is selected next. Returns the threads
-    /// released besides `thread`.
-    @discardableResult
-    mutating func resume(_ thread: Thread, all: Bool) -> [Thread] {
-        entries.removeAll { $0.thread == thread }
-        var released: [Thread] = []
-        if all {
-            released = entries.filter { $0.shown || $0.parked }.map(\.thread)
-            entries.removeAll { $0.shown || $0.parked }
-        }
+    /// The oldest stop not yet shown is selected next.
+    mutating func resume(_ thread: Thread, all: Bool) {
+        entries.removeAll { $0.thread == thread || (all && ($0.shown || $0.parked)) }
         selected = nil
         if let next = entries.first(where: { !$0.shown && !$0.parked }) {
             select(next.thread)
         }
-        return released
     }
 
     /// `thread N`: the clients now see and command a stopped thread. False

@@ -130,6 +130,8 @@ private struct Monitoring {
     /// PY_START | PY_RESUME.
     private let startEvents: PythonObject
     private let raiseEvent: PythonObject
+    /// PY_START | PY_RESUME | RAISE.
+    private let startAndRaiseEvents: PythonObject
     private let noEvents = PythonObject(0)
 
     init?() {
@@ -144,9 +146,8 @@ private struct Monitoring {
             lineEvent = try events.attribute("LINE")
             raiseEvent = try events.attribute("RAISE")
             let start = try events.attribute("PY_START"), resume = try events.attribute("PY_RESUME")
-            startEvents = try withExtendedLifetime((start, resume)) { () throws(PythonError) in
-                try .result(PyNumber_Or(start.pointer, resume.pointer))
-            }
+            startEvents = try Self.union(start, resume)
+            startAndRaiseEvents = try Self.union(startEvents, raiseEvent)
             // Another debugger (debugpy, pdb 3.14) may hold the id.
             guard try monitoring.callMethod("get_tool", tool).isNone else { return nil }
             _ = try monitoring.callMethod("use_tool_id", tool, PythonObject("qdb"))
@@ -165,6 +166,13 @@ private struct Monitoring {
         }
     }
 
+    /// `first | second`, for event sets.
+    private static func union(_ first: PythonObject, _ second: PythonObject) throws(PythonError) -> PythonObject {
+        try withExtendedLifetime((first, second)) { () throws(PythonError) in
+            try .result(PyNumber_Or(first.pointer, second.pointer))
+        }
+    }
+
     /// The global events: code starting (to find breakpoints), exceptions
     /// raised (for catches).
     func watch(starts: Bool, raises: Bool) {
@@ -173,7 +181,7 @@ private struct Monitoring {
         case (false, false): events = noEvents
         case (true, false): events = startEvents
         case (false, true): events = raiseEvent
-        case (true, true): events = (try? .result(PyNumber_Or(startEvents.pointer, raiseEvent.pointer))) ?? startEvents
+        case (true, true): events = startAndRaiseEvents
         }
         _ = try? setEventsFunction.call(tool, events)
         PyErr_Clear()
