@@ -39,7 +39,7 @@ export QDB_PYTHON = $(PYTHON)
 
 # The Debian packages the build and the tests need; apt runs only when one
 # is missing.
-PACKAGES := python3-dev libedit-dev pycodestyle pyflakes3
+PACKAGES := python3-dev libedit-dev pycodestyle pyflakes3 emacs-nox
 
 deps:
 	@dpkg -s $(PACKAGES) >/dev/null 2>&1 || { \
@@ -77,6 +77,10 @@ test: deps
 lint:
 	pycodestyle python bench setup.py
 	pyflakes3 python bench setup.py
+	@# Byte-compiled in a scratch folder, so no .elc lands in the tree.
+	@scratch=$$(mktemp -d) && cp editors/emacs/qdb.el $$scratch/ && \
+	emacs --batch -Q --eval '(setq byte-compile-error-on-warn t)' \
+		-f batch-byte-compile $$scratch/qdb.el; status=$$?; rm -rf $$scratch; exit $$status
 
 # The original qdb's name for the linters.
 style: lint

@@ -161,6 +161,6 @@ let package = Package(
         .testTarget(name: "QdbClientTests", dependencies: ["QdbClient", "QdbTestSupport"]),
         .testTarget(
             name: "EndToEndTests", dependencies: ["QdbProtocol", "QdbTestSupport"],
-            exclude: ["Fixtures", "ClientFixtures"]),
+            exclude: ["Fixtures", "ClientFixtures", "Emacs"]),
     ]
 )

@@ -44,13 +44,17 @@ struct ClientStateMachine {
     private(set) var state = State.attached
     private(set) var console = ConsoleSession()
     let address: String
+    /// Whether `run`/`restart` can start the program again: only for
+    /// `qdb-cli run`, which started it.
+    let canRestart: Bool
 
     /// The last message, when it was an ending error: the reason the
     /// session ended if `disable` or the close comes next.
     private var endingError: (error: ErrorInfo, isShown: Bool)?
 
-    init(address: String) {
+    init(address: String, canRestart: Bool = false) {
         self.address = address
+        self.canRestart = canRestart
     }
 
     mutating func handle(_ input: Input) -> [Output] {
@@ -84,6 +88,13 @@ struct ClientStateMachine {
         switch action {
         case .send(let command):
             return [.send(command.message)]
+        case .sendAll(let commands):
+            return commands.map { .send($0.message) }
+        case .restart(let arguments):
+            guard canRestart else {
+                return [.show([.error("run", "only a program started by qdb-cli run can be started again")])]
+            }
+            return finish(.restart(arguments: arguments, breakpoints: console.knownBreakpoints))
         case .quit(let mode):
             state = .quitting
             return [.send(mode.command.message), .startQuitDeadline]
@@ -116,7 +127,8 @@ struct ClientStateMachine {
             }
         }
         lines += console.render(event)
-        return lines.isEmpty ? [] : [.show(lines)]
+        let followUps = console.takeFollowUps().map { Output.send($0.message) }
+        return (lines.isEmpty ? [] : [.show(lines)]) + followUps
     }
 
     private static func failure(for error: ErrorInfo) -> ClientError {
@@ -140,6 +152,9 @@ public enum ClientExit: Hashable, Sendable {
     /// pressed again).
     case quitUnconfirmed
     case failed(ClientError)
+    /// `run`/`restart`: start the program again, with new arguments if
+    /// given, and set these breakpoints again.
+    case restart(arguments: [String]?, breakpoints: [NumberedBreakpoint])
 
     public var status: Int32 {
         if case .failed = self { return 1 }
@@ -149,7 +164,7 @@ public enum ClientExit: Hashable, Sendable {
     /// The one line to print on standard error, if any.
     public var message: String? {
         switch self {
-        case .sessionOver: nil
+        case .sessionOver, .restart: nil
         case .quitUnconfirmed: "left the session without its confirmation"
         case .failed(let error): error.description
         }

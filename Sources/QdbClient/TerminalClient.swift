@@ -14,6 +14,8 @@ public struct ClientOptions: Sendable {
     public var historyPath: String? = getenv("HOME").map { String(cString: $0) + "/.qdb_history" }
     /// Sent right after `start`: settings such as `stop_all_threads`.
     public var settings: [Command] = []
+    /// Whether the user may start the program again (`qdb-cli run`).
+    public var canRestart = false
 
     public init(address: WebSocketAddress, uuid: String, authMessage: String) {
         self.address = address
@@ -53,10 +55,14 @@ public enum TerminalClient {
         }
         let historyPath = options.historyPath
         let isInteractive = isatty(STDIN_FILENO) == 1
+        let isDumbTerminal = Self.isDumbTerminal
+        let completion = TabCompletion { text in
+            connection.send(Command.complete(.string(text)).message)
+        }
         terminal.start {
-            isInteractive
-                ? LineEditor(prompt: ConsoleSession.prompt, historyPath: historyPath) as any LineReader
-                : PlainLineReader()
+            isInteractive && !isDumbTerminal
+                ? LineEditor(historyPath: historyPath, completion: completion) as any LineReader
+                : PlainLineReader(showsPrompt: isInteractive)
         }
         let forwarding = Task {
             for await event in connection.events {
@@ -65,12 +71,20 @@ public enum TerminalClient {
         }
 
         let usesColor = Self.usesColor
-        var machine = ClientStateMachine(address: options.address.description)
+        var machine = ClientStateMachine(address: options.address.description, canRestart: options.canRestart)
         var exit = ClientExit.sessionOver
+        var linesHandled = 0
         session: for await input in inputs {
-            if case .line(let line) = input {
-                transcript?.append([ConsoleSession.prompt + line])
+            switch input {
+            case .line(let line):
+                transcript?.append([machine.console.prompt + line])
+                linesHandled += 1
+            case .connection(.message(let message)):
+                completion.hear(Event(message))
+            default:
+                break
             }
+            defer { terminal.setPrompt(machine.console.prompt, linesHandled: linesHandled) }
             for output in machine.handle(input) {
                 switch output {
                 case .show(let lines):
@@ -95,10 +109,17 @@ public enum TerminalClient {
         return exit
     }
 
-    /// Colours only on a terminal, and never when `NO_COLOR` is set to
-    /// anything (https://no-color.org).
+    /// Colours only on a terminal that shows them, and never when
+    /// `NO_COLOR` is set to anything (https://no-color.org).
     static var usesColor: Bool {
         let noColor = getenv("NO_COLOR").map { String(cString: $0) } ?? ""
-        return isatty(STDOUT_FILENO) == 1 && noColor.isEmpty
+        return isatty(STDOUT_FILENO) == 1 && !isDumbTerminal && noColor.isEmpty
+    }
+
+    /// `TERM=dumb`, as Emacs's comint (and so gud) sets it: a terminal that
+    /// shows escape sequences as text, where libedit's redrawing and
+    /// colours would garble the `> file(line)` lines gud follows.
+    static var isDumbTerminal: Bool {
+        getenv("TERM").map { String(cString: $0) } == "dumb"
     }
 }

@@ -108,8 +108,18 @@ extension StringProtocol {
         return String(self[first...last])
     }
 
+    func trimmingTrailingWhitespace() -> String {
+        guard let last = lastIndex(where: { !$0.isWhitespace }) else { return "" }
+        return String(self[...last])
+    }
+
+    /// The text, with spaces added up to `width` characters.
+    func padding(to width: Int) -> String {
+        String(self) + String(repeating: " ", count: Swift.max(0, width - count))
+    }
+
     /// `name` or `module.name`: how pdb names a function to break in.
-    var isDottedIdentifier: Bool {
+    public var isDottedIdentifier: Bool {
         split(separator: ".", omittingEmptySubsequences: false).allSatisfy { part in
             guard let first = part.first, first == "_" || first.isLetter else { return false }
             return part.allSatisfy { $0 == "_" || $0.isLetter || $0.isNumber }

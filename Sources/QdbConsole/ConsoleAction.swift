@@ -4,6 +4,11 @@ import QdbProtocol
 public enum ConsoleAction: Hashable, Sendable {
     /// Send this to the tracer.
     case send(Command)
+    /// Send these, in order (`disable 1 2`).
+    case sendAll([Command])
+    /// Start the program again (`restart`, `run`): only `qdb-cli run`
+    /// can; the arguments replace the old ones when there are any.
+    case restart(arguments: [String]?)
     /// End the session: send `quitMode.command`, then wait for the session
     /// to end (the server answers with `disable`).
     case quit(QuitMode)

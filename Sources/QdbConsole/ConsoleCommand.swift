@@ -1,12 +1,12 @@
 /// The debugger commands a user can type, with their names and help.
 /// Anything that is not one of them is Python, evaluated in the program.
 enum ConsoleCommand: CaseIterable, Sendable {
-    case step, next, `return`, until, `continue`
-    case watch, unwatch
-    case `break`, temporaryBreak, clear
-    case list, up, down, locals, `where`
-    case print, prettyPrint
-    case pause, quit, help
+    case step, next, `return`, until, `continue`, jump
+    case watch, unwatch, display, undisplay
+    case `break`, temporaryBreak, clear, disable, enable, condition, ignore, commands
+    case list, longList, source, up, down, locals, args, returnValue, `where`
+    case print, prettyPrint, whatis, interact
+    case pause, restart, quit, help
     case threads, thread, `catch`, uncatch, stopAllThreads
 
     /// What the command does with the text after its name.
@@ -26,20 +26,37 @@ enum ConsoleCommand: CaseIterable, Sendable {
         case .return: ["r", "return"]
         case .until: ["unt", "until"]
         case .continue: ["c", "cont", "continue"]
-        case .watch: ["w", "watch"]
+        case .jump: ["j", "jump"]
+        // `w` is pdb's `where`, which pdb users type without thinking; the
+        // original client's `w` for watch gave way.
+        case .watch: ["watch"]
         case .unwatch: ["unw", "unwatch"]
+        case .display: ["display"]
+        case .undisplay: ["undisplay"]
         case .break: ["b", "break"]
         case .temporaryBreak: ["tbreak"]
         case .clear: ["cl", "clear"]
+        case .disable: ["disable"]
+        case .enable: ["enable"]
+        case .condition: ["condition"]
+        case .ignore: ["ignore"]
+        case .commands: ["commands"]
         case .list: ["l", "list"]
+        case .longList: ["ll", "longlist"]
+        case .source: ["source"]
         case .up: ["u", "up"]
         case .down: ["d", "down"]
         case .locals: ["locals"]
-        case .where: ["bt", "where"]
+        case .args: ["a", "args"]
+        case .returnValue: ["rv", "retval"]
+        case .where: ["w", "where", "bt"]
         case .print: ["p"]
         case .prettyPrint: ["pp"]
+        case .whatis: ["whatis"]
+        case .interact: ["interact"]
         case .pause: ["pause"]
-        case .quit: ["q", "quit"]
+        case .restart: ["restart", "run"]
+        case .quit: ["q", "quit", "exit"]
         case .help: ["h", "help"]
         case .threads: ["threads"]
         case .thread: ["thread"]
@@ -48,6 +65,9 @@ enum ConsoleCommand: CaseIterable, Sendable {
         case .stopAllThreads: ["stop_all_threads"]
         }
     }
+
+    /// Every command name, sorted: what Tab completes at a line's start.
+    static let allNames: [String] = allCases.flatMap(\.names).sorted()
 
     private static let byName: [String: ConsoleCommand] = Dictionary(
         uniqueKeysWithValues: allCases.flatMap { command in command.names.map { ($0, command) } })
@@ -59,9 +79,15 @@ enum ConsoleCommand: CaseIterable, Sendable {
 
     var argument: Argument {
         switch self {
-        case .step, .next, .return, .until, .continue, .up, .down, .locals, .where, .threads: .none
-        case .watch, .unwatch, .break, .temporaryBreak, .clear, .print, .prettyPrint, .thread: .required
-        case .list, .quit, .help, .pause, .catch, .uncatch, .stopAllThreads: .optional
+        case .step, .next, .return, .continue, .up, .down, .locals, .args, .returnValue, .where, .longList, .threads,
+             .interact:
+            .none
+        case .watch, .unwatch, .temporaryBreak, .print, .prettyPrint, .thread, .jump, .whatis, .source, .condition,
+             .disable, .enable, .ignore:
+            .required
+        case .until, .break, .clear, .list, .quit, .help, .pause, .catch, .uncatch, .stopAllThreads, .display,
+             .undisplay, .commands, .restart:
+            .optional
         }
     }
 
@@ -69,7 +95,16 @@ enum ConsoleCommand: CaseIterable, Sendable {
     /// program and the source, never anything with side effects on data.
     var isRepeatable: Bool {
         switch self {
-        case .step, .next, .return, .until, .continue, .up, .down, .list: true
+        case .step, .next, .return, .until, .continue, .up, .down, .list, .longList: true
+        default: false
+        }
+    }
+
+    /// pdb's commands that resume the program, which end a breakpoint's
+    /// `commands` list.
+    var resumesProgram: Bool {
+        switch self {
+        case .continue, .step, .next, .return, .until, .jump, .quit: true
         default: false
         }
     }
@@ -90,9 +125,19 @@ enum ConsoleCommand: CaseIterable, Sendable {
             "r(eturn)\nExecute until the return event for the current stackframe."
         case .until:
             """
-            unt(il)
-            Execute until the line greater than the current is hit or until
-            you return from the current frame.
+            unt(il) [LINENO]
+            Without argument, continue execution until the line with a number
+            greater than the current one is reached. With a line number,
+            continue execution until a line with a number greater or equal to
+            that is reached. In both cases, also stop when the current frame
+            returns.
+            """
+        case .jump:
+            """
+            j(ump) LINENO
+            Set the next line that will be executed. Only available in the
+            bottom-most frame. Not all jumps are allowed: it is not possible to
+            jump into the middle of a for loop or out of a finally clause.
             """
         case .continue:
             """
@@ -101,20 +146,36 @@ enum ConsoleCommand: CaseIterable, Sendable {
             no more breakpoints, stop tracing.
             """
         case .watch:
-            "w(atch) EXPR\nAdds an expression to the watchlist."
+            "watch EXPR\nAdds an expression to the watchlist, shown at every stop to every client."
         case .unwatch:
             """
             unw(atch) EXPR
             Removes an expression from the watchlist if it is already being
             watched, otherwise does nothing.
             """
+        case .display:
+            """
+            display [EXPR]
+            Display the value of EXPR if it changed, each time execution stops
+            in the current function. Without EXPR, list the current function's
+            display expressions.
+            """
+        case .undisplay:
+            """
+            undisplay [EXPR]
+            Do not display EXPR any more in the current function. Without EXPR,
+            clear all the current function's display expressions.
+            """
         case .break:
             """
-            b(reak) LOCATION [, CONDITION]
-            Adds a breakpoint. LOCATION is FILE:LINE, LINE (in the current file)
-            or FUNCTION; the program stops there when CONDITION, a Python
-            expression, is true (or always, without one). The original form
-            works too:
+            b(reak) [LOCATION [, CONDITION]]
+            Without argument, list all breaks: number, type, disposition,
+            whether enabled, where, condition, ignore and hit counts.
+            With LOCATION (FILE:LINE, LINE in the current file, or FUNCTION),
+            set a break there; the program stops there when CONDITION, a Python
+            expression, is true (or always, without one). Breakpoints are
+            numbered for the whole session, the same for every client. The
+            original form works too:
             b(reak) {'file': str, 'line': int, 'temp': bool, 'cond': str, 'func': str}
             """
         case .temporaryBreak:
@@ -125,32 +186,102 @@ enum ConsoleCommand: CaseIterable, Sendable {
             """
         case .clear:
             """
-            cl(ear) LOCATION
-            Removes the breakpoint at LOCATION (FILE:LINE, LINE or FUNCTION), or
-            with the form:
+            cl(ear) [FILE:LINE | BPNUMBER [BPNUMBER ...]]
+            With a space separated list of breakpoint numbers, clear those
+            breakpoints. Without argument, clear all breaks (but first ask
+            confirmation). With FILE:LINE (or LINE, or FUNCTION), clear all
+            breaks at that line. The original form works too:
             {'file': str, 'line': int, 'temp': bool, 'cond': str, 'func': str}
-            Only 'file' and 'line' are needed.
+            """
+        case .disable:
+            """
+            disable BPNUMBER [BPNUMBER ...]
+            Disables the breakpoints given as a space separated list of
+            breakpoint numbers. A disabled breakpoint cannot stop the program,
+            but unlike a cleared one it stays in the list and can be enabled.
+            """
+        case .enable:
+            """
+            enable BPNUMBER [BPNUMBER ...]
+            Enables the breakpoints given as a space separated list of
+            breakpoint numbers.
+            """
+        case .condition:
+            """
+            condition BPNUMBER [CONDITION]
+            Set a new condition for the breakpoint, an expression which must
+            evaluate to true before the breakpoint is honored. Without
+            CONDITION, any existing condition is removed.
+            """
+        case .ignore:
+            """
+            ignore BPNUMBER [COUNT]
+            Set the ignore count for the given breakpoint number (0 without
+            COUNT). While non-zero, the count is decremented each time the
+            breakpoint is reached, is enabled and its condition is true,
+            instead of stopping.
+            """
+        case .commands:
+            """
+            commands [BPNUMBER]
+            Specify a list of commands for breakpoint BPNUMBER (the last one set,
+            without it), on the following lines, ended by a line saying 'end'.
+            They run in the tracer when the breakpoint stops the program, for
+            every client. A command resuming execution (continue, step, next,
+            return, until, jump, quit) ends the list. With 'silent' among them,
+            the stop is not shown unless the commands leave the program stopped.
+            'commands' followed at once by 'end' removes them.
             """
         case .list:
             """
-            l(ist) [FILE] [START [END]]
+            l(ist) [FILE] [START [END]] | l(ist) .
             Shows the lines START to END of FILE (the current file by default).
             Without START, shows the lines around the current line, or the next
-            ones after a list; with FILE alone, the whole file. An END smaller
-            than START is a count of lines.
+            ones after a list; with '.', around the current line; with FILE
+            alone, the whole file. An END smaller than START is a count of
+            lines.
             """
+        case .longList:
+            "ll | longlist\nList the whole source code for the current function or frame."
+        case .source:
+            "source EXPR\nTry to get source code for the given object and display it."
         case .up:
             "u(p)\nSteps up a stackframe if possible."
         case .down:
             "d(own)\nSteps down a stackframe if possible."
         case .locals:
             "locals\nReport back the current stackframe's locals."
+        case .args:
+            "a(rgs)\nPrint the argument list of the current function."
+        case .returnValue:
+            "retval\nPrint the return value for the last return of a function.\nAlso: rv."
         case .where:
-            "where\nPrints the stack, newest frame last; '>' marks the current frame.\nAlso: bt."
+            """
+            w(here)
+            Print a stack trace, with the most recent frame at the bottom. An
+            arrow ('>') indicates the current frame, which determines the context
+            of most commands. Also: bt.
+            """
         case .print:
             "p EXPR\nEvaluates EXPR in the current frame and prints its value."
         case .prettyPrint:
             "pp EXPR\nLike p, but pretty-prints the value with pprint."
+        case .whatis:
+            "whatis EXPR\nPrint the type of the argument."
+        case .interact:
+            """
+            interact
+            Start an interactive interpreter in the current frame: Python
+            statements, blocks ended by an empty line. Ctrl-D returns to the
+            debugger. Unlike pdb's, assignments change the frame's variables.
+            """
+        case .restart:
+            """
+            run [ARGS...]
+            Restart the debugged python program (with qdb-cli run only). If ARGS
+            are given, they are split as a shell would and replace the old
+            arguments. Breakpoints are set again. "restart" is an alias.
+            """
         case .pause:
             """
             pause [THREAD]
@@ -162,7 +293,7 @@ enum ConsoleCommand: CaseIterable, Sendable {
             """
             q(uit) [MODE]
             Stops the debugging session with the given mode, defaulting to
-            'soft'.
+            'soft'. Also: exit.
             """
         case .help:
             """

@@ -50,6 +50,26 @@ extension ConsoleSession {
             return [ConsoleLine("catching: " + (caught.isEmpty ? "nothing" : caught.joined(separator: ", ")))]
         case .stopAllThreads(let on):
             return [ConsoleLine("stop_all_threads: \(on ? "on" : "off")")]
+        case .breaks(let breakpoints):
+            heardExtension()
+            knownBreakpoints = breakpoints
+            return renderNumberedBreakpoints(breakpoints)
+        case .breakChanged(let change):
+            heardExtension()
+            noteChange(change)
+            return [ConsoleLine(Self.pdbText(of: change))].filter { !$0.plainText.isEmpty }
+        case .args(let arguments):
+            return arguments.map { ConsoleLine("\($0.name) = \($0.value)") }
+        case .retval(let text), .whatis(let text):
+            return ConsoleLine.lines(of: text)
+        case .source(let source):
+            let marksFrame = pendingSources.popFirst() ?? false
+            let current = marksFrame ? stack?.selectedFrame.flatMap { $0.file == source.file ? $0.line : nil } : nil
+            return numberedLines(source.lines, from: source.firstLine, file: source.file, current: current)
+        case .display(let display):
+            return renderDisplay(display)
+        case .completions:
+            return []
         case .other(let message):
             return [.error("unexpected message", message.serialized())]
         }
@@ -92,14 +112,16 @@ extension ConsoleSession {
         }
     }
 
-    /// `> file:line in func` and `-> code`, as pdb shows a frame; other
-    /// frames of `where` are indented instead of marked.
+    /// `> file(line)func()` and `-> code`, exactly as pdb shows a frame,
+    /// because Emacs's gud, python.el's pdbtrack and other pdb-aware tools
+    /// follow the source by that line; other frames of `where` are
+    /// indented instead of marked.
     func frameLines(_ frame: StackFrame, selected: Bool) -> [ConsoleLine] {
         [
             ConsoleLine([
                 .init(selected ? "> " : "  ", .marker),
-                .init("\(frame.file):\(frame.line)", .location),
-                .init(" in \(frame.function)", .secondary),
+                .init("\(frame.file)(\(frame.line))", .location),
+                .init("\(frame.function)()", .secondary),
             ]),
             ConsoleLine([.init("-> ", .marker), .init(frame.code.trimmingWhitespace())]),
         ]
@@ -138,38 +160,143 @@ extension ConsoleSession {
     private mutating func renderListing(_ text: String) -> [ConsoleLine] {
         let lines = ConsoleLine.lines(of: text).map(\.plainText)
         guard let listing = pendingListings.popFirst() else { return lines.map { ConsoleLine($0) } }
-        let first = listing.first ?? 1
         let current = stack?.selectedFrame.flatMap { $0.file == listing.file ? $0.line : nil }
+        return numberedLines(lines, from: listing.first ?? 1, file: listing.file, current: current)
+    }
+
+    /// Source lines as pdb lists them: the number, `B` on a breakpoint's
+    /// line, `->` on the current one, a tab, the line.
+    func numberedLines(_ lines: [String], from first: Int, file: String, current: Int?) -> [ConsoleLine] {
+        let breakpointLines = Set(knownBreakpoints.filter { $0.location.file == file }.map(\.location.line))
         return lines.enumerated().map { offset, line in
             let number = first + offset
             let label = String(number)
+            let paddedLabel = String(repeating: " ", count: max(0, 3 - label.count)) + label
             return ConsoleLine([
-                .init(String(repeating: " ", count: max(0, 4 - label.count)) + label, .secondary),
-                number == current ? .init(" -> ", .marker) : .init("    "),
-                .init(line),
+                .init(paddedLabel.padding(to: 4), .secondary),
+                .init(breakpointLines.contains(number) ? "B" : " ", .marker),
+                .init(number == current ? "->" : "", .marker),
+                .init("\t" + line.trimmingTrailingWhitespace()),
             ])
         }
     }
 
     private mutating func renderError(_ error: ErrorInfo) -> [ConsoleLine] {
-        if error.type == "list" {
-            _ = pendingListings.popFirst()
+        switch error.type {
+        case "list": _ = pendingListings.popFirst()
+        case "source": _ = pendingSources.popFirst()
+        case "display": _ = pendingDisplays.popFirst()
+        default: break
         }
         if error.type == "condition", let failure = ConditionFailure(json: error.data) {
             return [.error("condition", "\(failure.condition) (line \(failure.line)): \(failure.output)")]
         }
-        if error.type == "event", let name = Self.unsupportedExtension(error.data.stringValue) {
-            return [.error(name, "this tracer does not support it (an original qdb tracer?)")]
+        if let name = error.unknownCommand, Command.extensionNames.contains(name) {
+            return unsupported(name)
         }
-        return [.error(error.type, error.data.stringValue ?? error.data.serialized())]
+        let text = error.data.stringValue ?? error.data.serialized()
+        if Self.pdbErrorTypes.contains(error.type) {
+            if error.type.hasSuffix("_break") {
+                heardExtension()
+            }
+            return ConsoleLine.lines(of: "*** " + text, .error)
+        }
+        return [.error(error.type, text)]
     }
 
-    /// The extension command an original tracer refused ("Command X does
-    /// not exist").
-    private static func unsupportedExtension(_ text: String?) -> String? {
-        guard let text, text.hasPrefix("Command "), text.hasSuffix(" does not exist") else { return nil }
-        let name = String(text.dropFirst("Command ".count).dropLast(" does not exist".count))
-        return Command.extensionNames.contains(name) ? name : nil
+    /// The errors of pdb's commands, shown as pdb shows them.
+    private static let pdbErrorTypes: Set<String> = [
+        "add_break", "delete_break", "update_break", "args", "retval", "whatis", "source", "display", "undisplay",
+        "jump", "until", "commands",
+    ]
+
+    /// An extension the tracer does not know. Breakpoints are then set and
+    /// cleared the original's way, the one refused sent again so.
+    private mutating func unsupported(_ name: String) -> [ConsoleLine] {
+        // Tab asked, not the user: the line editor stops asking.
+        guard name != "complete" else { return [] }
+        guard name == "add_break" || name == "delete_break" else {
+            return [.error(name, "not supported by this tracer (an original qdb tracer?)")]
+        }
+        let isNews = dialect != .original
+        dialect = .original
+        if let original = pendingBreakpointRequests.popFirst() {
+            followUps.append(original)
+        }
+        return isNews ? [ConsoleLine("(an original qdb tracer: breakpoints are set, but not numbered)", .secondary)] : []
+    }
+
+    /// The tracer answered a breakpoint extension: it has them all.
+    private mutating func heardExtension() {
+        dialect = .extended
+        pendingBreakpointRequests = PendingQueue()
+    }
+
+    private mutating func noteChange(_ change: BreakpointChangeInfo) {
+        knownBreakpoints.removeAll { $0.number == change.breakpoint.number }
+        if change.action != .deleted {
+            knownBreakpoints.append(change.breakpoint)
+            knownBreakpoints.sort { $0.number < $1.number }
+        }
+    }
+
+    /// What pdb says when it changes a breakpoint.
+    static func pdbText(of change: BreakpointChangeInfo) -> String {
+        let breakpoint = change.breakpoint
+        let number = breakpoint.number
+        let place = "breakpoint \(number) at \(breakpoint.location.file):\(breakpoint.location.line)"
+        switch change.action {
+        case .set: return "B" + place.dropFirst()
+        case .deleted: return "Deleted " + place
+        case .enabled: return "Enabled " + place
+        case .disabled: return "Disabled " + place
+        case .condition:
+            return breakpoint.location.condition == nil
+                ? "Breakpoint \(number) is now unconditional." : "New condition set for breakpoint \(number)."
+        case .ignore:
+            switch breakpoint.ignoreCount {
+            case 0: return "Will stop next time breakpoint \(number) is reached."
+            case 1: return "Will ignore next 1 crossing of breakpoint \(number)."
+            case let count: return "Will ignore next \(count) crossings of breakpoint \(number)."
+            }
+        case .commands: return ""
+        }
+    }
+
+    /// pdb's `b` with no argument (bdb's `bpformat`).
+    private func renderNumberedBreakpoints(_ breakpoints: [NumberedBreakpoint]) -> [ConsoleLine] {
+        guard !breakpoints.isEmpty else { return [] }
+        var lines: [ConsoleLine] = ["Num Type         Disp Enb   Where"]
+        for breakpoint in breakpoints {
+            let number = String(breakpoint.number)
+            let disposition = (breakpoint.location.temporary == true ? "del  " : "keep ")
+                + (breakpoint.isEnabled ? "yes  " : "no   ")
+            lines.append(ConsoleLine(
+                number.padding(to: 4) + "breakpoint   " + disposition
+                    + " at \(breakpoint.location.file):\(breakpoint.location.line)"))
+            if let condition = breakpoint.location.condition {
+                lines.append(ConsoleLine("\tstop only if \(condition)"))
+            }
+            if breakpoint.ignoreCount > 0 {
+                lines.append(ConsoleLine("\tignore next \(breakpoint.ignoreCount) hits"))
+            }
+            if breakpoint.hits > 0 {
+                let plural = breakpoint.hits > 1 ? "s" : ""
+                lines.append(ConsoleLine("\tbreakpoint already hit \(breakpoint.hits) time\(plural)"))
+            }
+        }
+        return lines
+    }
+
+    private mutating func renderDisplay(_ display: DisplayInfo) -> [ConsoleLine] {
+        if display.changedOnly {
+            return display.entries.map { ConsoleLine("display \($0.name): \($0.value)  [old: \($0.old ?? "")]") }
+        }
+        if pendingDisplays.popFirst() == true {
+            return display.entries.map { ConsoleLine("display \($0.name): \($0.value)") }
+        }
+        guard !display.entries.isEmpty else { return ["No expression is being displayed"] }
+        return ["Currently displaying:"] + display.entries.map { ConsoleLine("\($0.name): \($0.value)") }
     }
 
     private func renderException(_ exception: ExceptionInfo) -> [ConsoleLine] {

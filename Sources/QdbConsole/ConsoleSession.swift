@@ -47,10 +47,75 @@ public struct ConsoleSession: Sendable {
 
     var programOutput = ProgramOutputBuffer()
 
+    /// What the next typed line is: a command, or part of what a command
+    /// started.
+    enum InputMode: Hashable, Sendable {
+        case commands
+        /// After `commands N`: its lines, until `end`.
+        case breakpointCommands(number: String, lines: [String])
+        /// `interact`: Python, `pending` an unfinished block.
+        case interact(pending: [String])
+        /// `cl` alone asked "Clear all breaks?".
+        case confirmingClearAll
+    }
+
+    var mode = InputMode.commands
+
+    /// Whether the tracer has pdb's extensions (ours) or is an original
+    /// qdb tracer, as far as its replies have told: breakpoints are then
+    /// set and cleared with the original's messages.
+    enum TracerDialect: Hashable, Sendable {
+        case unknown, extended, original
+    }
+
+    var dialect = TracerDialect.unknown
+
+    /// Breakpoint requests sent as extensions, oldest first: sent again the
+    /// original's way if an original tracer refuses them.
+    var pendingBreakpointRequests = PendingQueue<Command>()
+    /// Commands to send that no typed line asked for (see `takeFollowUps`).
+    var followUps: [Command] = []
+    /// `ll` or `source` requests, oldest first: an `ll` listing marks the
+    /// current line.
+    var pendingSources = PendingQueue<Bool>()
+    /// `display EXPR` (true) or `display` (false) requests, oldest first.
+    var pendingDisplays = PendingQueue<Bool>()
+    /// The numbered breakpoints, as the tracer last told: listings mark
+    /// their lines, `commands` alone takes the last, `restart` sets them
+    /// again.
+    public internal(set) var knownBreakpoints: [NumberedBreakpoint] = []
+
     public init() {}
+
+    /// The names of the commands, sorted, for completing them.
+    public static var commandNames: [String] { ConsoleCommand.allNames }
+
+    /// What the line reader shows before the next line.
+    public var prompt: String {
+        switch mode {
+        case .commands: Self.prompt
+        case .breakpointCommands: "(com) "
+        case .interact(let pending): pending.isEmpty ? ">>> " : "... "
+        case .confirmingClearAll: "Clear all breaks? "
+        }
+    }
+
+    /// Commands the console decided to send on its own, after an event:
+    /// a breakpoint request sent again the original's way. The caller sends
+    /// them after rendering each event.
+    public mutating func takeFollowUps() -> [Command] {
+        defer { followUps = [] }
+        return followUps
+    }
 
     /// What to do with a typed line.
     public mutating func interpret(_ line: String) -> ConsoleAction {
+        switch mode {
+        case .commands: break
+        case .breakpointCommands(let number, let lines): return collectBreakpointCommand(line, number: number, lines: lines)
+        case .interact(let pending): return interactLine(line, pending: pending)
+        case .confirmingClearAll: return confirmClearAll(line)
+        }
         let line = line.trimmingWhitespace()
         if line.isEmpty {
             return repeatableLine.map { interpret($0) } ?? .none
@@ -80,13 +145,26 @@ public struct ConsoleSession: Sendable {
         return action
     }
 
-    /// What end of input (Ctrl-D) means: quit, letting the program run on.
+    /// What end of input (Ctrl-D) means: quit, letting the program run on;
+    /// inside `interact` or `commands`, back to the debugger's prompt.
     public mutating func interpretEndOfInput() -> ConsoleAction {
-        .quit(.soft)
+        switch mode {
+        case .commands:
+            return .quit(.soft)
+        case .interact:
+            mode = .commands
+            return .show(["now exiting InteractiveConsole..."])
+        case .breakpointCommands:
+            mode = .commands
+            return .show(["command definition aborted, old commands restored"])
+        case .confirmingClearAll:
+            mode = .commands
+            return .none
+        }
     }
 
     /// The first word and the trimmed rest, nil when there is none.
-    private static func split(_ line: String) -> (word: String, argument: String?) {
+    static func split(_ line: String) -> (word: String, argument: String?) {
         guard let space = line.firstIndex(where: \.isWhitespace) else { return (line, nil) }
         let rest = line[space...].trimmingWhitespace()
         return (String(line[..<space]), rest.isEmpty ? nil : rest)
@@ -106,8 +184,9 @@ public struct ConsoleSession: Sendable {
         case .step: return moving(.step)
         case .next: return moving(.next)
         case .return: return moving(.return)
-        case .until: return moving(.until)
+        case .until: return until(argument)
         case .continue: return moving(.continue)
+        case .jump: return jump(argument ?? "")
         case .up: return moving(.up)
         case .down: return moving(.down)
         case .locals: return .send(.locals)
@@ -119,9 +198,22 @@ public struct ConsoleSession: Sendable {
         case .stopAllThreads: return stopAllThreads(argument)
         case .watch: return .send(.setWatch([.string(argument ?? "")]))
         case .unwatch: return .send(.clearWatch([.string(argument ?? "")]))
-        case .break: return breakpoint(argument, temporary: false, command: command)
-        case .temporaryBreak: return breakpoint(argument, temporary: true, command: command)
-        case .clear: return breakpoint(argument, temporary: false, command: command)
+        case .break: return argument.map { breakpoint($0, temporary: false, command: command) } ?? .send(.breaks)
+        case .temporaryBreak: return breakpoint(argument ?? "", temporary: true, command: command)
+        case .clear: return clear(argument)
+        case .disable, .enable: return enable(argument ?? "", command == .enable)
+        case .condition: return condition(argument ?? "")
+        case .ignore: return ignore(argument ?? "")
+        case .commands: return startBreakpointCommands(argument)
+        case .display: return display(argument)
+        case .undisplay: return .send(.undisplay(argument.map(JSONValue.string) ?? .null))
+        case .longList: return source(nil)
+        case .source: return source(argument)
+        case .args: return .send(.args)
+        case .returnValue: return .send(.returnValue)
+        case .whatis: return .send(.whatis(.string(argument ?? "")))
+        case .interact: return startInteract()
+        case .restart: return restart(argument)
         case .list: return list(argument)
         case .where: return showStack()
         case .print: return evaluate(argument ?? "", as: .print)
@@ -150,14 +242,162 @@ public struct ConsoleSession: Sendable {
         return .send(kind == .print ? .eval(.string(source)) : .pprint(.string(source)))
     }
 
-    private func breakpoint(_ argument: String?, temporary: Bool, command: ConsoleCommand) -> ConsoleAction {
+    /// `b LOCATION`, `tbreak` and `cl LOCATION`: pdb's numbered
+    /// breakpoints where the tracer has them, the original's messages
+    /// otherwise.
+    private mutating func breakpoint(_ argument: String, temporary: Bool, command: ConsoleCommand) -> ConsoleAction {
         let parser = BreakpointArgument(currentFile: stack?.selectedFrame?.file)
+        let payload: JSONValue
         do {
-            let payload = try parser.payload(for: argument ?? "", temporary: temporary)
-            return .send(command == .clear ? .clearBreak(payload) : .setBreak(payload))
+            payload = try parser.payload(for: argument, temporary: temporary)
         } catch {
             return .error(.error(command.usage, error.message))
         }
+        let original: Command = command == .clear ? .clearBreak(payload) : .setBreak(payload)
+        guard dialect != .original else { return .send(original) }
+        pendingBreakpointRequests.append(original)
+        return .send(command == .clear ? .deleteBreak(payload) : .addBreak(payload))
+    }
+
+    /// `cl`: by numbers, by location, or (after asking) all.
+    private mutating func clear(_ argument: String?) -> ConsoleAction {
+        guard let argument else {
+            mode = .confirmingClearAll
+            return .none
+        }
+        let words = argument.split(separator: " ").map(String.init)
+        if words.allSatisfy({ Int($0) != nil }) {
+            return .sendAll(words.map { .deleteBreak(JSONValue(Int($0)!)) })
+        }
+        return breakpoint(argument, temporary: false, command: .clear)
+    }
+
+    private mutating func confirmClearAll(_ line: String) -> ConsoleAction {
+        mode = .commands
+        let reply = line.trimmingWhitespace().lowercased()
+        return reply == "y" || reply == "yes" ? .send(.deleteBreak(.null)) : .none
+    }
+
+    /// `disable`/`enable N...`: the tracer checks each number, so that its
+    /// errors are pdb's.
+    private func enable(_ argument: String, _ isEnabled: Bool) -> ConsoleAction {
+        .sendAll(argument.split(separator: " ").map { number in
+            .updateBreak(["number": Self.breakpointNumber(number), "enabled": .bool(isEnabled)])
+        })
+    }
+
+    private func condition(_ argument: String) -> ConsoleAction {
+        let (number, condition) = Self.split(argument)
+        return .send(.updateBreak(["number": Self.breakpointNumber(number), "cond": JSONValue(condition)]))
+    }
+
+    private func ignore(_ argument: String) -> ConsoleAction {
+        let words = argument.split(separator: " ")
+        guard words.count <= 2, let number = words.first, let count = words.count == 2 ? Int(words[1]) : 0 else {
+            return .show([
+                .init("*** Invalid argument: \(argument)", .error), "      Usage: ignore bpnumber [count]",
+            ])
+        }
+        return .send(.updateBreak(["number": Self.breakpointNumber(number), "ignore": JSONValue(count)]))
+    }
+
+    /// A number as a number, anything else as typed: the tracer answers
+    /// with pdb's "Non-numeric breakpoint number x".
+    private static func breakpointNumber(_ text: some StringProtocol) -> JSONValue {
+        Int(text).map { JSONValue($0) } ?? .string(String(text))
+    }
+
+    // MARK: commands N ... end
+
+    private mutating func startBreakpointCommands(_ argument: String?) -> ConsoleAction {
+        guard let number = argument ?? knownBreakpoints.last.map({ String($0.number) }) else {
+            return .error(ConsoleLine("*** cannot set commands: Breakpoint number expected", .error))
+        }
+        mode = .breakpointCommands(number: number, lines: [])
+        return .none
+    }
+
+    /// One line of `commands`: `end`, or a command kept for the tracer to
+    /// run. A command that resumes the program ends the list, as in pdb.
+    private mutating func collectBreakpointCommand(_ line: String, number: String, lines: [String]) -> ConsoleAction {
+        let line = line.trimmingWhitespace()
+        guard line != "end" else { return finishBreakpointCommands(number: number, lines: lines) }
+        guard !line.isEmpty else { return .none }
+        let lines = lines + [line]
+        if let command = ConsoleCommand(name: Self.split(line).word), command.resumesProgram {
+            return finishBreakpointCommands(number: number, lines: lines)
+        }
+        mode = .breakpointCommands(number: number, lines: lines)
+        return .none
+    }
+
+    private mutating func finishBreakpointCommands(number: String, lines: [String]) -> ConsoleAction {
+        mode = .commands
+        return .send(.updateBreak(["number": Self.breakpointNumber(number), "commands": .array(lines.map(JSONValue.string))]))
+    }
+
+    // MARK: interact
+
+    private mutating func startInteract() -> ConsoleAction {
+        mode = .interact(pending: [])
+        return .show(["*interactive*"])
+    }
+
+    /// A line of Python: run at once when it is a whole statement; kept
+    /// while it leaves a bracket, a string or a line continuation open, or
+    /// starts a block, which the first empty line then ends and runs.
+    private mutating func interactLine(_ line: String, pending: [String]) -> ConsoleAction {
+        let isBlank = line.trimmingWhitespace().isEmpty
+        if pending.isEmpty && isBlank {
+            return .none
+        }
+        let block = isBlank ? pending : pending + [line]
+        if PythonBlock.isOpen(block) || (PythonBlock.startsCompoundStatement(block) && !isBlank) {
+            mode = .interact(pending: block)
+            return .none
+        }
+        mode = .interact(pending: [])
+        let source = block.joined(separator: "\n")
+        pendingEvaluations.append(.string(source))
+        return .send(.eval(.string(source)))
+    }
+
+    // MARK: Inspecting and moving
+
+    private mutating func source(_ argument: String?) -> ConsoleAction {
+        pendingSources.append(argument == nil)
+        return .send(.source(argument.map(JSONValue.string) ?? .null))
+    }
+
+    private mutating func display(_ argument: String?) -> ConsoleAction {
+        pendingDisplays.append(argument != nil)
+        return .send(.display(argument.map(JSONValue.string) ?? .null))
+    }
+
+    /// `unt [N]`: the original's `until`, or with a line number pdb's.
+    private mutating func until(_ argument: String?) -> ConsoleAction {
+        guard let argument else { return moving(.until(.null)) }
+        guard let line = Int(argument) else {
+            return .error(ConsoleLine("*** Error in argument: '\(argument)'", .error))
+        }
+        return moving(.until(JSONValue(line)))
+    }
+
+    private mutating func jump(_ argument: String) -> ConsoleAction {
+        guard let line = Int(argument) else {
+            return .error(ConsoleLine("*** The 'jump' command requires a line number", .error))
+        }
+        return moving(.jump(JSONValue(line)))
+    }
+
+    /// `run [ARGS]`: the arguments split as a shell would (quotes and
+    /// backslashes), as pdb splits them with shlex.
+    private func restart(_ argument: String?) -> ConsoleAction {
+        guard let argument else { return .restart(arguments: nil) }
+        guard let words = ShellWords.split(argument) else {
+            return .error(.error("run", "unbalanced quotes in '\(argument)'"))
+        }
+        return .restart(arguments: words)
     }
 
     private mutating func list(_ argument: String?) -> ConsoleAction {

@@ -35,6 +35,12 @@ struct Listing: Hashable, Sendable {
     /// pdb); `cursor` is where the previous listing stopped, `current` the
     /// selected frame's file and line.
     init(argument: String?, cursor: (file: String, line: Int)?, current: (file: String, line: Int)?) throws(ListingError) {
+        if argument == "." {
+            // pdb's `l .`: around the current line, whatever was listed.
+            guard let current else { throw .noCurrentFile }
+            self = .around(current.line, in: current.file)
+            return
+        }
         var words = (argument ?? "").split { $0 == " " || $0 == "\t" || $0 == "," }.map(String.init)
         let file: String?
         if let word = words.first, Int(word) == nil {

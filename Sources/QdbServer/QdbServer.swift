@@ -17,7 +17,7 @@ import Synchronization
 /// locks, and on a small machine the other cores stay free for the
 /// programs being debugged.
 ///
-/// How the parts fit (`../shared/protocol.md` is the spec):
+/// How the parts fit (`docs/protocol.md` is the protocol):
 /// - `Sessions/` is every rule, as a state machine without I/O:
 ///   `SessionStore` takes `SessionEvent`s and answers `SessionAction`s;
 ///   `Session` relays within one session and buffers for the missing side

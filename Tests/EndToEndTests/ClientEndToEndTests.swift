@@ -19,7 +19,7 @@ import Testing
         terminal.type("n\r")
         try tracer.expectMessage(Message("next"))
         try tracer.sendStop(at: ClientSession.frame(line: 2, code: "y = x + 1"))
-        var screen = try terminal.waitFor("> /work/app.py:2 in <module>\n-> y = x + 1\n")
+        var screen = try terminal.waitFor("> /work/app.py(2)<module>()\n-> y = x + 1\n")
         #expect(screen.contains("qdb connected to ws://127.0.0.1:\(session.server.clientPort)/\(session.uuid)"))
         #expect(screen.occurrences(of: "-> x = 1\n") == 1, "attaching shows the first stop once")
 
@@ -30,22 +30,31 @@ import Testing
         try terminal.waitFor("(qdb) x * 10\n10\n")
 
         // The program's output appears above a half-typed line.
-        terminal.type("w x +")
-        try terminal.waitFor("(qdb) w x +")
+        terminal.type("watch x +")
+        try terminal.waitFor("(qdb) watch x +")
         try tracer.send(Message("print", ["input": "<stdout>", "exc": false, "output": "working"]))
         try tracer.send(Message("print", ["input": "<stdout>", "exc": false, "output": "\n"]))
-        try terminal.waitFor("working\n(qdb) w x +")
+        try terminal.waitFor("working\n(qdb) watch x +")
         terminal.type(" 1\r")
         try tracer.expectMessage(Message("set_watch", ["x + 1"]))
         try tracer.send(Message("watchlist", [["expr": "x + 1", "exc": .null, "value": 2]]))
         try terminal.waitFor("watchlist: [\n  > x + 1: 2\n]\n")
 
+        // A tracer without pdb's extensions (this one acts the original's)
+        // gets the breakpoint again as the original's set_break.
         terminal.type("b 9, y > 1\r")
-        try tracer.expectMessage(Message("set_break", ["file": "/work/app.py", "line": 9, "cond": "y > 1"]))
+        let breakpoint: JSONValue = ["file": "/work/app.py", "line": 9, "cond": "y > 1"]
+        try tracer.expectMessage(Message("add_break", breakpoint))
+        try tracer.send(Message("error", ["type": "event", "data": "Command add_break does not exist"]))
+        try tracer.expectMessage(Message("set_break", breakpoint))
+        try terminal.waitFor("(an original qdb tracer: breakpoints are set, but not numbered)\n")
+        terminal.type("b 10\r")
+        try tracer.expectMessage(Message("set_break", ["file": "/work/app.py", "line": 10]))
         terminal.type("b {'file': 'x.py'\r")
         try terminal.waitFor("*** error: b(reak): invalid breakpoint dict: expected '}' (column 16)\n")
         terminal.type("cl\r")
-        try terminal.waitFor("*** error: cl(ear): missing argument(s)\n")
+        try terminal.waitFor("Clear all breaks? ")
+        terminal.type("no\r")
         terminal.type("c\r")
         try tracer.expectMessage(Message("continue"))
         terminal.type("\u{03}")
@@ -60,7 +69,7 @@ import Testing
         screen = try terminal.waitFor("Disabled, goodbye.\n")
 
         let transcript = try readFile(session.transcriptPath)
-        for text in ["-> x = 1", "(qdb) x * 10", "10", "working", "  > x + 1: 2", "*** error: cl(ear)",
+        for text in ["-> x = 1", "(qdb) x * 10", "10", "working", "  > x + 1: 2", "Clear all breaks? no",
                      "-> while running: pass", "(qdb) q", "Disabled, goodbye."] {
             #expect(transcript.contains(text), "the transcript lacks \(text)")
         }
@@ -110,7 +119,7 @@ import Testing
         try other.send(Message("step"))
         try tracer.expectMessage(Message("step"))
         try tracer.sendStop(at: ClientSession.frame(line: 3, code: "z = 3"))
-        try terminal.waitFor("> /work/app.py:3 in <module>\n-> z = 3\n")
+        try terminal.waitFor("> /work/app.py(3)<module>()\n-> z = 3\n")
 
         terminal.type("q hard\r")
         try tracer.expectMessage(Message("disable", "hard"))

@@ -44,9 +44,9 @@ import Testing
         let file = Self.crash
         let terminal = try launch(
             file, uuid: uuid, options: ["--python", try Executables.python()], environment: ["PYTHONPATH": site])
-        try terminal.waitFor("> \(file):1 in <module>\n")
+        try terminal.waitFor("> \(file)(1)<module>()\n")
         terminal.type("c\r")
-        try terminal.waitFor("> \(file):2 in divide\n-> return a / b\n--* ZeroDivisionError: division by zero\n")
+        try terminal.waitFor("> \(file)(2)divide()\n-> return a / b\n--* ZeroDivisionError: division by zero\n")
         terminal.type("p b\r")
         try terminal.waitFor("(qdb) p b\n0\n")
         terminal.type("c\r")
@@ -59,23 +59,23 @@ import Testing
         defer { unlink("/tmp/qdb/.\(uuid)") }
         let file = Self.example
         let terminal = try launch(file, uuid: uuid)
-        try terminal.waitFor("> \(file):1 in <module>\n")
+        try terminal.waitFor("> \(file)(1)<module>()\n")
         for (command, line) in [("n", 4), ("n", 9), ("n", 22), ("s", 23)] {
             terminal.type(command + "\r")
-            try terminal.waitFor("> \(file):\(line) in <module>\n")
+            try terminal.waitFor("> \(file)(\(line))<module>()\n")
         }
         terminal.type("n\r")
-        try terminal.waitFor("> \(file):16 in main\n-> mutable_object = {}\n(qdb) ")
-        terminal.type("w mutable_object\r")
+        try terminal.waitFor("> \(file)(16)main()\n-> mutable_object = {}\n(qdb) ")
+        terminal.type("watch mutable_object\r")
         try terminal.waitFor("  > *** error: mutable_object: NameError: name 'mutable_object' is not defined\n")
         terminal.type("n\r")
-        try terminal.waitFor("  > mutable_object: {}\n]\n> \(file):17 in main\n")
+        try terminal.waitFor("  > mutable_object: {}\n]\n> \(file)(17)main()\n")
         terminal.type("1 + 1\r")
         try terminal.waitFor("(qdb) 1 + 1\n2\n")
         terminal.type("b 19\r")
         terminal.type("c\r")
         try terminal.waitFor("Hello world!\n")
-        try terminal.waitFor("> \(file):19 in main\n-> print(mutable_object)\n(qdb) ")
+        try terminal.waitFor("> \(file)(19)main()\n-> print(mutable_object)\n(qdb) ")
         terminal.type("q hard\r")
         #expect(try terminal.waitForExit() == 0)
         let screen = try terminal.waitFor("Disabled, goodbye.\n")
@@ -92,16 +92,17 @@ import Testing
         try terminal.waitFor("-> import time\n(qdb) ")
         // Where the program stops once the loop is over.
         terminal.type("tbreak \(file):7\r")
+        try terminal.waitFor("Breakpoint 1 at \(file):7\n")
         terminal.type("c\r")
         try terminal.waitFor("(qdb) c\n(qdb) ")
         // A pause that reaches the tracer before the program runs again is
         // a no-op, so press Ctrl-C until the program stops.
-        try terminal.retry(until: "^C\n> \(file):") {
+        try terminal.retry(until: "^C\n> \(file)(") {
             terminal.type("\u{03}")
         }
         terminal.type("running = False\r")
         terminal.type("c\r")
-        try terminal.waitFor("> \(file):7 in <module>\n-> print('stopped after', count > 0)\n")
+        try terminal.waitFor("> \(file)(7)<module>()\n-> print('stopped after', count > 0)\n")
         terminal.type("\u{04}")
         #expect(try terminal.waitForExit() == 0)
         try terminal.waitFor("Disabled, goodbye.\n")

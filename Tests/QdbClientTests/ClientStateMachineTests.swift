@@ -38,7 +38,7 @@ extension ClientStateMachine {
         let outputs = machine.feed(message("stack", stack), .line("n"), .line("help s"), .line("b x.py:nope"))
         #expect(outputs.contains(.send(Message("next"))))
         #expect(ClientStateMachine.shown(outputs) == [
-            "> /app.py:3 in <module>", "-> x = 1",
+            "> /app.py(3)<module>()", "-> x = 1",
             "s(tep)", "Execute the next line, function call, or return.",
             "*** error: b(reak): cannot read breakpoint 'x.py:nope': use FILE:LINE, LINE or FUNCTION",
         ])
@@ -109,7 +109,7 @@ extension ClientStateMachine {
     @Test func showsAHeldBackErrorWhenTheSessionGoesOn() {
         var machine = ClientStateMachine(address: address)
         let outputs = machine.feed(error("socket", "odd"), message("stack", stack))
-        #expect(ClientStateMachine.shown(outputs) == ["*** error: socket: odd", "> /app.py:3 in <module>", "-> x = 1"])
+        #expect(ClientStateMachine.shown(outputs) == ["*** error: socket: odd", "> /app.py(3)<module>()", "-> x = 1"])
         #expect(machine.feed(error("up", "Oldest frame"), message("disable")).last == .finish(.sessionOver),
                 "an ordinary error before the end is not the reason for it")
     }

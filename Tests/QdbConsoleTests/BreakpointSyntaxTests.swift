@@ -16,25 +16,53 @@ import Testing
         (#"b {"line": 3, 'cond': 'a == "b"', 'func': None}"#, ["line": 3, "cond": #"a == "b""#, "func": .null]),
     ] as [(String, JSONValue)])
     func setsBreakpoints(line: String, payload: JSONValue) {
-        #expect(interpret(line) == .send(.setBreak(payload)))
+        #expect(interpret(line) == .send(.addBreak(payload)))
     }
 
     @Test func setsTemporaryBreakpoints() {
-        #expect(interpret("tbreak x.py:3") == .send(.setBreak(["file": "x.py", "line": 3, "temp": true])))
+        #expect(interpret("tbreak x.py:3") == .send(.addBreak(["file": "x.py", "line": 3, "temp": true])))
         #expect(interpret("tbreak {'file': 'x.py', 'line': 3}")
-            == .send(.setBreak(["file": "x.py", "line": 3, "temp": true])))
-        #expect(interpret("tbreak {'line': 3, 'temp': False}") == .send(.setBreak(["line": 3, "temp": false])),
+            == .send(.addBreak(["file": "x.py", "line": 3, "temp": true])))
+        #expect(interpret("tbreak {'line': 3, 'temp': False}") == .send(.addBreak(["line": 3, "temp": false])),
                 "an explicit temp is kept")
     }
 
     @Test func clearsBreakpoints() {
-        #expect(interpret("cl x.py:3") == .send(.clearBreak(["file": "x.py", "line": 3])))
-        #expect(interpret("clear 7") == .send(.clearBreak(["file": "/work/app.py", "line": 7])))
-        #expect(interpret("cl {'file': 'x.py', 'line': 3}") == .send(.clearBreak(["file": "x.py", "line": 3])))
+        #expect(interpret("cl x.py:3") == .send(.deleteBreak(["file": "x.py", "line": 3])))
+        #expect(interpret("cl {'file': 'x.py', 'line': 3}") == .send(.deleteBreak(["file": "x.py", "line": 3])))
+        #expect(interpret("cl outer") == .send(.deleteBreak(["func": "outer"])))
+        // As in pdb, numbers are breakpoint numbers, not lines.
+        #expect(interpret("clear 7") == .sendAll([.deleteBreak(7)]))
+        #expect(interpret("cl 2 5") == .sendAll([.deleteBreak(2), .deleteBreak(5)]))
+    }
+
+    @Test func asksBeforeClearingAll() {
+        var session = stoppedSession()
+        #expect(session.interpret("cl") == ConsoleAction.none)
+        #expect(session.prompt == "Clear all breaks? ")
+        #expect(session.interpret("YES") == .send(.deleteBreak(.null)))
+        #expect(session.prompt == "(qdb) ")
+        #expect(session.interpret("cl") == ConsoleAction.none)
+        #expect(session.interpret("n") == ConsoleAction.none, "anything but yes keeps them")
+        #expect(session.prompt == "(qdb) ")
+    }
+
+    /// An original tracer refuses `add_break`: it is sent again as the
+    /// original's `set_break`, and later breakpoints go that way at once.
+    @Test func fallsBackToTheOriginalMessagesForAnOriginalTracer() {
+        var session = stoppedSession()
+        #expect(session.interpret("b 9") == .send(.addBreak(["file": "/work/app.py", "line": 9])))
+        let refusal = Event.error(ErrorInfo(type: "event", "Command add_break does not exist"))
+        #expect(session.show(refusal) == ["(an original qdb tracer: breakpoints are set, but not numbered)"])
+        #expect(session.takeFollowUps() == [.setBreak(["file": "/work/app.py", "line": 9])])
+        #expect(session.takeFollowUps().isEmpty)
+        #expect(session.interpret("b 10") == .send(.setBreak(["file": "/work/app.py", "line": 10])))
+        #expect(session.interpret("cl 10") == .sendAll([.deleteBreak(10)]), "numbers need the extension")
+        #expect(session.interpret("cl app.py:10") == .send(.clearBreak(["file": "app.py", "line": 10])))
     }
 
     @Test func leavesTheFileToTheTracerBeforeTheFirstStop() {
-        #expect(interpret("b 3", in: ConsoleSession()) == .send(.setBreak(["line": 3])))
+        #expect(interpret("b 3", in: ConsoleSession()) == .send(.addBreak(["line": 3])))
     }
 
     @Test func usesTheSelectedFrameForALineAlone() {
@@ -43,7 +71,7 @@ import Testing
             StackFrame(file: "/work/main.py", line: 1, function: "<module>", code: "run()"),
             StackFrame(file: "/work/lib.py", line: 5, function: "run", code: "pass"),
         ])))
-        #expect(session.interpret("b 8") == .send(.setBreak(["file": "/work/main.py", "line": 8])))
+        #expect(session.interpret("b 8") == .send(.addBreak(["file": "/work/main.py", "line": 8])))
     }
 
     @Test(arguments: [

@@ -22,7 +22,7 @@ func interpret(_ line: String, in session: ConsoleSession = stoppedSession()) ->
 @Suite struct CommandLanguageTests {
     @Test(arguments: [
         ("s", Command.step), ("step", .step), ("n", .next), ("next", .next), ("r", .return), ("return", .return),
-        ("unt", .until), ("until", .until), ("c", .continue), ("cont", .continue), ("continue", .continue),
+        ("unt", .until(.null)), ("until", .until(.null)), ("unt 12", .until(12)), ("j 9", .jump(9)), ("c", .continue), ("cont", .continue), ("continue", .continue),
         ("u", .up), ("up", .up), ("d", .down), ("down", .down), ("locals", .locals), ("pause", .pause(.null)),
         ("  n  ", .next),
     ])
@@ -31,7 +31,7 @@ func interpret(_ line: String, in session: ConsoleSession = stoppedSession()) ->
     }
 
     @Test func mapsWatchCommands() {
-        #expect(interpret("w x + 1") == .send(.setWatch(["x + 1"])))
+        #expect(interpret("watch x + 1") == .send(.setWatch(["x + 1"])))
         #expect(interpret("watch len(items)") == .send(.setWatch(["len(items)"])))
         #expect(interpret("unw x + 1") == .send(.clearWatch(["x + 1"])))
         #expect(interpret("unwatch x") == .send(.clearWatch(["x"])))
@@ -59,8 +59,8 @@ func interpret(_ line: String, in session: ConsoleSession = stoppedSession()) ->
     }
 
     @Test(arguments: [
-        ("w", "w(atch)"), ("unw", "unw(atch)"), ("b", "b(reak)"), ("tbreak", "tbreak"), ("cl", "cl(ear)"),
-        ("p", "p"), ("pp  ", "pp"), ("!", "!"),
+        ("watch", "watch"), ("unw", "unw(atch)"), ("tbreak", "tbreak"), ("disable", "disable"), ("j", "j(ump)"),
+        ("condition", "condition"), ("whatis", "whatis"), ("p", "p"), ("pp  ", "pp"), ("!", "!"),
     ])
     func reportsAMissingArgument(line: String, usage: String) {
         #expect(interpret(line) == .error(.error(usage, "missing argument(s)")))
@@ -91,8 +91,8 @@ func interpret(_ line: String, in session: ConsoleSession = stoppedSession()) ->
 
     @Test func showsTheStackForWhere() {
         let expected: [ConsoleLine] = [
-            "  /work/app.py:13 in <module>", "-> y = outer(x)",
-            "> /work/app.py:7 in outer", "-> doubled = n * 2",
+            "  /work/app.py(13)<module>()", "-> y = outer(x)",
+            "> /work/app.py(7)outer()", "-> doubled = n * 2",
         ]
         for line in ["where", "bt"] {
             guard case .show(let lines) = interpret(line) else {
@@ -101,7 +101,7 @@ func interpret(_ line: String, in session: ConsoleSession = stoppedSession()) ->
             }
             #expect(lines.map(\.plainText) == expected.map(\.plainText))
         }
-        #expect(interpret("where", in: ConsoleSession()) == .error(.error("where", "no stack yet")))
+        #expect(interpret("where", in: ConsoleSession()) == .error(.error("w(here)", "no stack yet")))
     }
 }
 
@@ -112,9 +112,10 @@ func interpret(_ line: String, in session: ConsoleSession = stoppedSession()) ->
             return
         }
         let text = lines.map(\.plainText).joined(separator: "\n")
-        for usage in ["s(tep)", "n(ext)", "r(eturn)", "unt(il)", "c(ontinue)", "w(atch)", "unw(atch)", "b(reak)",
-                      "tbreak", "cl(ear)", "l(ist)", "u(p)", "d(own)", "locals", "pause", "q(uit)", "where", "p",
-                      "pp", "!STMT", "help"] {
+        for usage in ["s(tep)", "n(ext)", "r(eturn)", "unt(il)", "c(ontinue)", "watch", "unw(atch)", "b(reak)",
+                      "tbreak", "cl(ear)", "l(ist)", "u(p)", "d(own)", "locals", "pause", "q(uit)", "w(here)", "p",
+                      "pp", "!STMT", "help", "disable", "enable", "condition", "ignore", "commands", "ll", "a(rgs)",
+                      "retval", "whatis", "source", "display", "undisplay", "j(ump)", "interact", "run"] {
             #expect(text.contains(usage), "\(usage) missing from help")
         }
         #expect(interpret("?") == interpret("help"))
@@ -129,7 +130,7 @@ func interpret(_ line: String, in session: ConsoleSession = stoppedSession()) ->
             "no more breakpoints, stop tracing.",
         ]))
         #expect(interpret("q?") == .show([
-            "q(uit) [MODE]", "Stops the debugging session with the given mode, defaulting to", "'soft'.",
+            "q(uit) [MODE]", "Stops the debugging session with the given mode, defaulting to", "'soft'. Also: exit.",
         ]))
         #expect(interpret("unw?") == interpret("help unwatch"))
     }

@@ -18,13 +18,13 @@ func programOutput(_ text: String, stream: String = PrintOutput.standardOutput) 
         var session = ConsoleSession()
         let stop = Event.stack(sampleStack)
         #expect(session.show(.watchlist([]), stop, .breakpoints([]), .watchlist([]), stop) == [
-            "> /work/app.py:7 in outer", "-> doubled = n * 2",
+            "> /work/app.py(7)outer()", "-> doubled = n * 2",
         ], "attaching shows the current stop once")
         #expect(session.stack == sampleStack)
         #expect(session.show(stop) == [])
         _ = session.interpret("n")
         #expect(session.show(.watchlist([]), stop, .returnValue("3")) == [
-            "> /work/app.py:7 in outer", "-> doubled = n * 2", "--> returning with 3",
+            "> /work/app.py(7)outer()", "-> doubled = n * 2", "--> returning with 3",
         ], "a step shows the stop it leads to, even on the same line")
     }
 
@@ -42,7 +42,7 @@ func programOutput(_ text: String, stream: String = PrintOutput.standardOutput) 
     @Test func showsAnotherClientsStops() {
         var session = stoppedSession()
         let moved = Stack(index: 0, frames: [StackFrame(file: "/work/app.py", line: 14, function: "<module>", code: "z()")])
-        #expect(session.show(.stack(moved)) == ["> /work/app.py:14 in <module>", "-> z()"])
+        #expect(session.show(.stack(moved)) == ["> /work/app.py(14)<module>()", "-> z()"])
     }
 
     @Test func showsExceptionsWithTheirTraceback() {
@@ -109,7 +109,7 @@ func programOutput(_ text: String, stream: String = PrintOutput.standardOutput) 
         var session = stoppedSession()
         _ = session.interpret("n")
         #expect(session.show(programOutput("Enter a number: "), .stack(sampleStack)) == [
-            "Enter a number: ", "> /work/app.py:7 in outer", "-> doubled = n * 2",
+            "Enter a number: ", "> /work/app.py(7)outer()", "-> doubled = n * 2",
         ])
     }
 
@@ -155,9 +155,9 @@ func programOutput(_ text: String, stream: String = PrintOutput.standardOutput) 
     @Test func numbersOurListingsAndMarksTheCurrentLine() {
         var session = stoppedSession()
         _ = session.interpret("l 6 8")
-        #expect(session.show(.list(source)) == ["   6    a = 1", "   7 -> b = 2", "   8    c = 3"])
+        #expect(session.show(.list(source)) == ["  6  \ta = 1", "  7  ->\tb = 2", "  8  \tc = 3"])
         _ = session.interpret("l other.py")
-        #expect(session.show(.list(source)) == ["   1    a = 1", "   2    b = 2", "   3    c = 3"])
+        #expect(session.show(.list(source)) == ["  1  \ta = 1", "  2  \tb = 2", "  3  \tc = 3"])
     }
 
     @Test func showsOtherListingsAsText() {
@@ -207,9 +207,9 @@ func programOutput(_ text: String, stream: String = PrintOutput.standardOutput) 
     @Test func colorsOnlyWhenAsked() {
         var session = ConsoleSession()
         let lines = session.render(.stack(sampleStack))
-        #expect(lines.map { $0.text(colored: false) } == ["> /work/app.py:7 in outer", "-> doubled = n * 2"])
+        #expect(lines.map { $0.text(colored: false) } == ["> /work/app.py(7)outer()", "-> doubled = n * 2"])
         #expect(lines[0].text(colored: true)
-            == "\u{1B}[1;32m> \u{1B}[0m\u{1B}[1;36m/work/app.py:7\u{1B}[0m\u{1B}[2m in outer\u{1B}[0m")
+            == "\u{1B}[1;32m> \u{1B}[0m\u{1B}[1;36m/work/app.py(7)\u{1B}[0m\u{1B}[2mouter()\u{1B}[0m")
         #expect(ConsoleLine("plain").ansiText == "plain")
     }
 }

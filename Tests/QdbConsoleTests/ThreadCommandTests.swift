@@ -43,11 +43,11 @@ import Testing
         var session = ConsoleSession()
         let frame = StackFrame(file: "/work/app.py", line: 6, function: "work", code: "total += 1")
         let worker = Stack(index: 0, frames: [frame], thread: ThreadInfo(id: 2, name: "worker"))
-        #expect(session.show(.stack(worker)) == ["[thread 2 worker]", "> /work/app.py:6 in work", "-> total += 1"])
+        #expect(session.show(.stack(worker)) == ["[thread 2 worker]", "> /work/app.py(6)work()", "-> total += 1"])
         _ = session.interpret("n")
         var next = worker
         next.frames[0].line = 7
-        #expect(session.show(.stack(next)).first == "> /work/app.py:7 in work", "the same thread is not named again")
+        #expect(session.show(.stack(next)).first == "> /work/app.py(7)work()", "the same thread is not named again")
         next.thread = ThreadInfo(id: 3, name: "other")
         _ = session.interpret("n")
         #expect(session.show(.stack(next)).first == "[thread 3 other]")
@@ -64,7 +64,7 @@ import Testing
     @Test func explainsWhatAnOriginalTracerDoesNotSupport() {
         var session = stoppedSession()
         #expect(session.show(.error(ErrorInfo(type: "event", "Command threads does not exist"))) == [
-            "*** error: threads: this tracer does not support it (an original qdb tracer?)",
+            "*** error: threads: not supported by this tracer (an original qdb tracer?)",
         ])
         #expect(session.show(.error(ErrorInfo(type: "event", "Command frobnicate does not exist"))) == [
             "*** error: event: Command frobnicate does not exist",

@@ -40,7 +40,7 @@ import Testing
 
     @Test func commandsRoundTrip() {
         let commands: [Command] = [
-            .start("s3cret"), .step, .next, .until, .return, .continue, .eval("x"), .pprint("x"),
+            .start("s3cret"), .step, .next, .until(.null), .until(9), .return, .continue, .eval("x"), .pprint("x"),
             .setWatch(["a"]), .clearWatch(["a"]), .setBreak(["file": "f.py", "line": 3]),
             .clearBreak(["line": 3]), .list([:]), .up, .down, .locals, .pause(.null), .pause(2), .threads, .thread(2),
             .catch("ValueError"), .uncatch(.null), .stopAllThreads(true), .disable("soft"), .disabled,

@@ -27,6 +27,67 @@ struct BreakpointTests {
         #expect(program.breakpoints.all.count == 1)
     }
 
+    /// bdb's `effective`: a disabled breakpoint never stops, and an
+    /// ignore count passes that many crossings (counted as hits).
+    @Test func disabledAndIgnoredBreakpointsLetTheProgramPass() {
+        var (program, module) = program()
+        let breakpoint = program.breakpoints.add(file: "/app/main.py", line: 2)
+        program.breakpoints.setIgnoreCount(2, number: breakpoint.number)
+        program.lines(module, 2, 2, 2, 2)
+        #expect(program.stops.count == 2)
+        #expect(program.breakpoints.all[0].hits == 4 && program.breakpoints.all[0].ignoreCount == 0)
+        program.breakpoints.setEnabled(false, number: breakpoint.number)
+        program.lines(module, 2, 2)
+        #expect(program.stops.count == 2)
+        #expect(program.breakpoints.all[0].hits == 4, "a disabled breakpoint counts no hits")
+    }
+
+    /// The ignore count applies only to crossings where the condition
+    /// holds; a condition that raises stops whatever the count.
+    @Test func anIgnoreCountPassesOnlyWhereTheConditionHolds() {
+        var (program, module) = program()
+        program.conditions = ["holds": true]
+        let holds = program.breakpoints.add(file: "/app/main.py", line: 2, condition: "holds")
+        program.breakpoints.setIgnoreCount(1, number: holds.number)
+        program.lines(module, 2, 2)
+        #expect(program.stops.count == 1)
+        program.breakpoints.remove(number: holds.number)
+        let raises = program.breakpoints.add(file: "/app/main.py", line: 3, condition: "missing")
+        program.breakpoints.setIgnoreCount(5, number: raises.number)
+        program.lines(module, 3)
+        #expect(program.stops.count == 2)
+    }
+
+    @Test func numbersNameBreakpointsWithPdbsErrors() throws {
+        var table = BreakpointTable()
+        table.add(file: "/app/main.py", line: 2)
+        let second = table.add(file: "/app/main.py", line: 3)
+        table.remove(number: second.number)
+        #expect(try table.breakpoint(numbered: 1).line == 2)
+        #expect(try table.breakpoint(numbered: "1").line == 2)
+        #expect(throws: BreakpointNumberError.deleted(2)) { try table.breakpoint(numbered: 2) }
+        #expect(throws: BreakpointNumberError.outOfRange(3)) { try table.breakpoint(numbered: 3) }
+        #expect(throws: BreakpointNumberError.outOfRange(0)) { try table.breakpoint(numbered: 0) }
+        #expect(throws: BreakpointNumberError.nonNumeric("x")) { try table.breakpoint(numbered: "x") }
+        #expect(throws: BreakpointNumberError.expected) { try table.breakpoint(numbered: nil) }
+        #expect(BreakpointNumberError.deleted(2).description == "Breakpoint 2 already deleted")
+    }
+
+    @Test func aStopNamesItsBreakpointAndCarriesItsCommands() {
+        var table = BreakpointTable()
+        let breakpoint = table.add(file: "/app/main.py", line: 2, temporary: true, isAnnounced: true)
+        table.setCommands(["silent", "p x", "continue"], number: breakpoint.number)
+        let frame = FakeFrame(node: FakeFrameNode(
+            file: "/app/main.py", functionName: "<module>", firstLine: 2, isGeneratorLike: false, isSkipped: false,
+            back: nil))
+        let (stop, changes) = table.hit(in: frame) { _, _ in .satisfied }
+        #expect(stop == BreakpointStop(number: 1, commands: ["silent", "p x", "continue"]))
+        let fired = table.apply(changes)
+        #expect(fired.map(\.number) == [1] && table.isEmpty)
+        let commands = BreakpointCommands(stop)
+        #expect(commands?.lines == ["p x", "continue"] && commands?.isSilent == true)
+    }
+
     @Test func functionBreakpointsStopAtTheFirstLineOfEachCall() {
         var (program, module) = program()
         // pdb's `break helper`: the def line, restricted to that function.

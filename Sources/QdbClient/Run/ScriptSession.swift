@@ -32,6 +32,32 @@ public enum ScriptSession {
         } catch {
             return .failed(error)
         }
+        var arguments = arguments
+        var sessionSettings = settings
+        var runs = 1
+        while true {
+            // Each run is a session of its own: the old one may not have
+            // seen its tracer go yet.
+            let exit = await runOnce(
+                script: script, arguments: arguments, uuid: runs == 1 ? uuid : "\(uuid).\(runs)",
+                interpreter: interpreter, server: server, token: token, settings: sessionSettings)
+            runs += 1
+            guard case .restart(let newArguments, let breakpoints) = exit else {
+                await server.shutdown()
+                return exit
+            }
+            arguments = newArguments ?? arguments
+            sessionSettings = Self.restoring(breakpoints) + settings
+            StandardOutput.write(lines: ["Restarting \(script) with arguments:", "\t" + arguments.joined(separator: " ")])
+        }
+    }
+
+    /// One run of the program, under a session of its own on the same
+    /// server.
+    private static func runOnce(
+        script: String, arguments: [String], uuid: String, interpreter: String, server: QdbServer, token: String,
+        settings: [Command]
+    ) async -> ClientExit {
         let program: ChildProgram
         do throws(ClientError) {
             program = try ChildProgram(
@@ -39,13 +65,12 @@ public enum ScriptSession {
                 arguments: ["-m", "qdb", "--post-mortem", "--host", "127.0.0.1", "--port", String(server.tracerPort),
                             "--uuid", uuid, "--auth", token, script] + arguments)
         } catch {
-            await server.shutdown()
             return .failed(error)
         }
         // A program that ends on its own leaves the session to its tracer's
         // goodbye; one that died before a client could attach (a syntax
         // error, say) would leave the client waiting for the attach
-        // timeout, so the server goes and the client ends at once.
+        // timeout, so the client is told at once.
         let watcher = Task {
             await program.waitForExit()
             try? await Task.sleep(for: .seconds(1))
@@ -56,15 +81,38 @@ public enum ScriptSession {
         let address = WebSocketAddress(host: "127.0.0.1", port: server.clientPort, path: "/" + uuid)
         var options = ClientOptions(address: address, uuid: uuid, authMessage: token)
         options.settings = settings
+        options.canRestart = true
         let exit = await TerminalClient.run(options)
         watcher.cancel()
         let programDiedFirst = await watcher.value
         await program.stop()
-        await server.shutdown()
+        if case .restart = exit {
+            return exit
+        }
         guard programDiedFirst else { return exit }
         let errors = program.errorText()
         return .failed(.cannotStartProgram(
             "the program ended before its session did" + (errors.isEmpty ? "" : ":\n" + errors)))
+    }
+
+    /// pdb keeps breakpoints across a restart: each is set again, in
+    /// order, so that a new tracer gives them the same numbers when none
+    /// was deleted, with its state (disabled, ignore count, commands).
+    static func restoring(_ breakpoints: [NumberedBreakpoint]) -> [Command] {
+        breakpoints.enumerated().flatMap { index, breakpoint -> [Command] in
+            let number = JSONValue(index + 1)
+            var commands: [Command] = [.addBreak(breakpoint.location.json)]
+            if !breakpoint.isEnabled {
+                commands.append(.updateBreak(["number": number, "enabled": false]))
+            }
+            if breakpoint.ignoreCount > 0 {
+                commands.append(.updateBreak(["number": number, "ignore": JSONValue(breakpoint.ignoreCount)]))
+            }
+            if !breakpoint.commands.isEmpty {
+                commands.append(.updateBreak(["number": number, "commands": .array(breakpoint.commands.map(JSONValue.string))]))
+            }
+            return commands
+        }
     }
 
     private static func startServer(token: String) async throws(ClientError) -> QdbServer {

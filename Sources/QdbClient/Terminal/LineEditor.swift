@@ -16,33 +16,49 @@ struct LineEditor: LineReader {
     /// the line after Ctrl-C.
     private static let killLine: Int32 = 0x15
 
-    /// The terminal the getc function waits on. A C callback can capture
-    /// nothing; libedit calls it on the terminal thread, inside `readline`.
+    /// The terminal the getc function waits on, and what Tab completes
+    /// with. A C callback can capture nothing; libedit calls both on the
+    /// terminal thread, inside `readline`.
     private static let activeTerminal = Mutex<TerminalThread?>(nil)
+    private static let activeCompletion = Mutex<TabCompletion?>(nil)
 
-    let prompt: String
     /// `~/.qdb_history`, or nil to keep no history.
     let historyPath: String?
+    let completion: TabCompletion?
 
-    init(prompt: String, historyPath: String?) {
-        self.prompt = prompt
+    init(historyPath: String?, completion: TabCompletion?) {
         self.historyPath = historyPath
+        self.completion = completion
     }
 
     mutating func run(on terminal: TerminalThread) {
         Self.activeTerminal.withLock { $0 = terminal }
-        defer { Self.activeTerminal.withLock { $0 = nil } }
+        Self.activeCompletion.withLock { $0 = completion }
+        defer {
+            Self.activeTerminal.withLock { $0 = nil }
+            Self.activeCompletion.withLock { $0 = nil }
+        }
         // Before libedit initialises: our SIGINT handler stays installed,
         // and keys come through `nextKey`.
         rl_catch_signals = 0
         rl_getc_function = Self.nextKey
+        rl_attempted_completion_function = Self.complete
+        // A dotted name is one word to complete (`options.ke`). libedit
+        // keeps the pointer, so the copy lives until editing ends.
+        let wordBreaks = strdup(" \t\n\"'`@$><=;|&{}()[],+-*/%!~^")
+        let defaultWordBreaks = rl_completer_word_break_characters
+        rl_completer_word_break_characters = wordBreaks
+        defer {
+            rl_completer_word_break_characters = defaultWordBreaks
+            free(wordBreaks)
+        }
         using_history()
         stifle_history(Self.historySize)
         if let historyPath {
             _ = read_history(historyPath)
         }
         var lastLine: String?
-        while let pointer = readline(prompt) {
+        while let pointer = readline(terminal.nextPrompt()) {
             let line = String(cString: pointer)
             free(pointer)
             guard !terminal.isStopping else { break }
@@ -82,6 +98,31 @@ struct LineEditor: LineReader {
             let count = read(STDIN_FILENO, &byte, 1)
             return count == 1 ? Int32(byte) : EOF
         }
+    }
+
+    /// libedit's completion hook: `text` is the word before the cursor,
+    /// from `start` in the line. Returns what readline expects: a malloc'd
+    /// NULL-terminated array whose first entry replaces the word (the
+    /// matches' common prefix) and the rest are the matches; or NULL.
+    private static let complete: @convention(c) (
+        UnsafePointer<CChar>?, Int32, Int32
+    ) -> UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>? = { text, start, _ in
+        // libedit must not fall back to completing file names.
+        rl_attempted_completion_over = 1
+        guard let completion = activeCompletion.withLock({ $0 }), let text else { return nil }
+        let isFirstWord = rl_line_buffer.map { String(cString: $0).prefix(Int(start)).allSatisfy(\.isWhitespace) } ?? true
+        let matches = completion.matches(for: String(cString: text), isFirstWord: isFirstWord)
+        guard let first = matches.first else { return nil }
+        let common = matches.dropFirst().reduce(first) { prefix, match in String(zip(prefix, match).prefix { $0 == $1 }.map(\.0)) }
+        let entries = (matches.count == 1 ? [first] : [common] + matches).map { strdup($0) }
+        // readline frees the array with free(), so it must come from malloc.
+        let buffer = malloc(MemoryLayout<UnsafeMutablePointer<CChar>?>.stride * (entries.count + 1))!
+            .bindMemory(to: UnsafeMutablePointer<CChar>?.self, capacity: entries.count + 1)
+        for (index, entry) in entries.enumerated() {
+            buffer[index] = entry
+        }
+        buffer[entries.count] = nil
+        return buffer
     }
 
     /// Erases the prompt line, prints, and has libedit draw the prompt and

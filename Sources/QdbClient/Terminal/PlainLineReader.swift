@@ -3,14 +3,33 @@ import Glibc
 #endif
 
 /// Reads lines from standard input when it is not a terminal (a pipe, a
-/// file): no prompt, no editing.
+/// file), or is one that cannot redraw (`TERM=dumb`: Emacs's comint and
+/// gud): no editing, and a prompt only on a dumb terminal.
 struct PlainLineReader: LineReader {
+    /// Whether the prompt follows each batch of output: on a dumb terminal,
+    /// which cannot have it redrawn below new output as libedit does; not
+    /// for a pipe or a file.
+    let showsPrompt: Bool
     private var pending: [UInt8] = []
+
+    init(showsPrompt: Bool = false) {
+        self.showsPrompt = showsPrompt
+    }
 
     mutating func run(on terminal: TerminalThread) {
         var isWatchingInput = true
+        // The prompt ends what is on screen and nothing was typed after it.
+        var isPromptShown = false
+        let showsPrompt = self.showsPrompt
+        func printAbove(_ lines: [String]) {
+            // A prompt cannot be erased here, so output starts below it:
+            // each stop's `> file(line)func()` must begin a line for gud.
+            let prompt = showsPrompt ? terminal.nextPrompt() : ""
+            StandardOutput.write((isPromptShown ? "\n" : "") + lines.map { $0 + "\n" }.joined() + prompt)
+            isPromptShown = showsPrompt
+        }
         while true {
-            switch terminal.waitForInput(watchingInput: isWatchingInput, printAbove: StandardOutput.write(lines:)) {
+            switch terminal.waitForInput(watchingInput: isWatchingInput, printAbove: printAbove) {
             case .stopping:
                 return
             case .interrupted:
@@ -18,6 +37,7 @@ struct PlainLineReader: LineReader {
                 terminal.deliver(.interrupt)
             case .inputReady:
                 for input in readAvailable() {
+                    if case .line = input { isPromptShown = false }
                     terminal.deliver(input)
                     // A closed pipe stays readable: stop watching it.
                     if input == .endOfInput { isWatchingInput = false }

@@ -2,6 +2,7 @@
 import Glibc
 #endif
 import NIOPosix
+import QdbConsole
 import Synchronization
 
 /// Owns standard input and output on a thread of its own. libedit is not
@@ -12,6 +13,11 @@ final class TerminalThread: Sendable {
     private struct Inbox {
         var lines: [String] = []
         var isStopping = false
+        /// What the next line is asked with, as the console last said; it
+        /// changes inside `commands`, `interact` and `cl`'s question.
+        var prompt = ConsoleSession.prompt
+        var linesDelivered = 0
+        var linesHandled = 0
     }
 
     /// Why `waitForInput` returned.
@@ -64,7 +70,33 @@ final class TerminalThread: Sendable {
     }
 
     func deliver(_ input: TerminalInput) {
+        if case .line = input {
+            inbox.withLock { $0.linesDelivered += 1 }
+        }
         deliverInput(input)
+    }
+
+    /// From the client's loop: it has handled `count` lines in all, and
+    /// the next one is asked with `prompt`.
+    func setPrompt(_ prompt: String, linesHandled count: Int) {
+        inbox.withLock { inbox in
+            inbox.prompt = prompt
+            inbox.linesHandled = count
+        }
+    }
+
+    /// The prompt for the next line, once the loop has handled the lines
+    /// typed so far (a line can change it), or after a short wait. Polled:
+    /// the loop answers within a millisecond or two.
+    func nextPrompt() -> String {
+        let deadline = ContinuousClock.now + .milliseconds(500)
+        while true {
+            let (prompt, isCurrent) = inbox.withLock { ($0.prompt, $0.linesHandled >= $0.linesDelivered || $0.isStopping) }
+            if isCurrent || ContinuousClock.now > deadline {
+                return prompt
+            }
+            usleep(1_000)
+        }
     }
 
     /// Blocks the terminal thread until standard input is readable (if

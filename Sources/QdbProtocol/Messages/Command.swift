@@ -5,7 +5,9 @@ public enum Command: Hashable, Sendable {
     case start(JSONValue)
     case step
     case next
-    case until
+    /// Null: the original's `until`. A line number: run until a line at
+    /// or past it (extension, pdb's `unt N`).
+    case until(JSONValue)
     case `return`
     case `continue`
     case eval(JSONValue)
@@ -28,6 +30,18 @@ public enum Command: Hashable, Sendable {
     case `catch`(JSONValue)
     case uncatch(JSONValue)
     case stopAllThreads(JSONValue)
+    case breaks
+    case addBreak(JSONValue)
+    case deleteBreak(JSONValue)
+    case updateBreak(JSONValue)
+    case args
+    case returnValue
+    case whatis(JSONValue)
+    case source(JSONValue)
+    case display(JSONValue)
+    case undisplay(JSONValue)
+    case jump(JSONValue)
+    case complete(JSONValue)
     case disable(JSONValue)
     /// A client claiming the tracer stopped: the tracer soft-disables, as
     /// the original did.
@@ -41,7 +55,7 @@ public enum Command: Hashable, Sendable {
         case "start": .start(payload)
         case "step": .step
         case "next": .next
-        case "until": .until
+        case "until": .until(payload)
         case "return": .return
         case "continue": .continue
         case "eval": .eval(payload)
@@ -60,6 +74,18 @@ public enum Command: Hashable, Sendable {
         case "catch": .catch(payload)
         case "uncatch": .uncatch(payload)
         case "stop_all_threads": .stopAllThreads(payload)
+        case "breaks": .breaks
+        case "add_break": .addBreak(payload)
+        case "delete_break": .deleteBreak(payload)
+        case "update_break": .updateBreak(payload)
+        case "args": .args
+        case "retval": .returnValue
+        case "whatis": .whatis(payload)
+        case "source": .source(payload)
+        case "display": .display(payload)
+        case "undisplay": .undisplay(payload)
+        case "jump": .jump(payload)
+        case "complete": .complete(payload)
         case "disable": .disable(payload)
         case "disabled": .disabled
         default: .unknown(message)
@@ -68,14 +94,17 @@ public enum Command: Hashable, Sendable {
 
     /// The extension commands, by name: what a client explains when an
     /// original tracer says one does not exist.
-    public static let extensionNames: Set<String> = ["threads", "thread", "catch", "uncatch", "stop_all_threads"]
+    public static let extensionNames: Set<String> = [
+        "threads", "thread", "catch", "uncatch", "stop_all_threads", "breaks", "add_break", "delete_break",
+        "update_break", "args", "retval", "whatis", "source", "display", "undisplay", "jump", "complete",
+    ]
 
     public var message: Message {
         switch self {
         case .start(let auth): Message("start", auth)
         case .step: Message("step")
         case .next: Message("next")
-        case .until: Message("until")
+        case .until(let line): Message("until", line)
         case .return: Message("return")
         case .continue: Message("continue")
         case .eval(let source): Message("eval", source)
@@ -94,6 +123,18 @@ public enum Command: Hashable, Sendable {
         case .catch(let name): Message("catch", name)
         case .uncatch(let name): Message("uncatch", name)
         case .stopAllThreads(let on): Message("stop_all_threads", on)
+        case .breaks: Message("breaks")
+        case .addBreak(let breakpoint): Message("add_break", breakpoint)
+        case .deleteBreak(let target): Message("delete_break", target)
+        case .updateBreak(let change): Message("update_break", change)
+        case .args: Message("args")
+        case .returnValue: Message("retval")
+        case .whatis(let expression): Message("whatis", expression)
+        case .source(let expression): Message("source", expression)
+        case .display(let expression): Message("display", expression)
+        case .undisplay(let expression): Message("undisplay", expression)
+        case .jump(let line): Message("jump", line)
+        case .complete(let text): Message("complete", text)
         case .disable(let mode): Message("disable", mode)
         case .disabled: Message("disabled")
         case .unknown(let message): message

@@ -22,6 +22,17 @@ public enum Event: Hashable, Sendable {
     /// The exception names `catch` stops at (`anyException` for all).
     case catches([String])
     case stopAllThreads(Bool)
+    /// The numbered breakpoints, by number.
+    case breaks([NumberedBreakpoint])
+    case breakChanged(BreakpointChangeInfo)
+    /// The selected frame's arguments, in order, with their reprs.
+    case args([NamedValue])
+    /// `repr` of the value the selected frame returned.
+    case retval(String)
+    case whatis(String)
+    case source(SourceLines)
+    case display(DisplayInfo)
+    case completions(Completions)
     case other(Message)
 
     /// The name `catches` lists for `catch` with no class.
@@ -56,6 +67,20 @@ public enum Event: Hashable, Sendable {
             return names.count == list.count ? .catches(names) : nil
         }
         case "stop_all_threads": payload.boolValue.map(Event.stopAllThreads)
+        case "breaks": payload.arrayValue.flatMap { list in
+            let entries = list.compactMap(NumberedBreakpoint.init(json:))
+            return entries.count == list.count ? .breaks(entries) : nil
+        }
+        case "break": BreakpointChangeInfo(json: payload).map(Event.breakChanged)
+        case "args": payload.arrayValue.flatMap { list in
+            let entries = list.compactMap(NamedValue.init(json:))
+            return entries.count == list.count ? .args(entries) : nil
+        }
+        case "retval": payload.stringValue.map(Event.retval)
+        case "whatis": payload.stringValue.map(Event.whatis)
+        case "source": SourceLines(json: payload).map(Event.source)
+        case "display": DisplayInfo(json: payload).map(Event.display)
+        case "completions": Completions(json: payload).map(Event.completions)
         default: nil
         }
         self = event ?? .other(message)
@@ -77,6 +102,14 @@ public enum Event: Hashable, Sendable {
         case .threads(let threads): Message("threads", .array(threads.map(\.json)))
         case .catches(let names): Message("catches", .array(names.map(JSONValue.string)))
         case .stopAllThreads(let on): Message("stop_all_threads", .bool(on))
+        case .breaks(let entries): Message("breaks", .array(entries.map(\.json)))
+        case .breakChanged(let change): Message("break", change.json)
+        case .args(let entries): Message("args", .array(entries.map(\.json)))
+        case .retval(let text): Message("retval", .string(text))
+        case .whatis(let text): Message("whatis", .string(text))
+        case .source(let source): Message("source", source.json)
+        case .display(let display): Message("display", display.json)
+        case .completions(let completions): Message("completions", completions.json)
         case .other(let message): message
         }
     }

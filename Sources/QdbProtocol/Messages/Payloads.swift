@@ -1,4 +1,4 @@
-/// The typed payloads of the protocol (`../shared/protocol.md`). Each knows
+/// The typed payloads of the protocol (`docs/protocol.md`). Each knows
 /// its JSON shape both ways; `init?(json:)` returns nil for a payload of the
 /// wrong shape, which receivers treat as an unknown message rather than a
 /// crash.
@@ -185,6 +185,15 @@ public struct ErrorInfo: Hashable, Sendable {
 
     public var json: JSONValue {
         ["type": .string(type), "data": data]
+    }
+
+    /// The command a tracer refused as unknown (`Command NAME does not
+    /// exist`): how an original tracer answers an extension.
+    public var unknownCommand: String? {
+        guard type == "event", let text = data.stringValue,
+            text.hasPrefix("Command "), text.hasSuffix(" does not exist")
+        else { return nil }
+        return String(text.dropFirst("Command ".count).dropLast(" does not exist".count))
     }
 }
 

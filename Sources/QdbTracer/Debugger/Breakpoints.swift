@@ -9,11 +9,23 @@ struct Breakpoint: Equatable {
     let line: Int
     /// As the client sent it: nil unless sent, so it echoes back as null.
     let temporary: Bool?
-    let condition: String?
     /// For a function breakpoint (`line` is then the `def` line), the name
     /// of the function.
     let function: String?
     fileprivate(set) var hits = 0
+    /// pdb's `disable`/`enable`: a disabled breakpoint stays in the table
+    /// and never stops.
+    fileprivate(set) var isEnabled = true
+    /// pdb's `ignore`: crossings still to pass before it stops.
+    fileprivate(set) var ignoreCount = 0
+    /// pdb's `condition` can change it after the fact.
+    fileprivate(set) var condition: String?
+    /// pdb's `commands`: console lines run when it stops the program.
+    fileprivate(set) var commands: [String] = []
+    /// Set with `add_break`: its changes are told in `break` events, such
+    /// as a temporary one's deletion when it fires. (One set with the
+    /// original's `set_break` changes as silently as in the original.)
+    fileprivate(set) var isAnnounced = false
     /// bdb's `func_first_executable_line`: where a function breakpoint
     /// first stopped, so that only that line of the function stops.
     fileprivate var functionFirstLine: Int?
@@ -22,6 +34,12 @@ struct Breakpoint: Equatable {
 
     var info: BreakpointInfo {
         BreakpointInfo(file: file, line: line, temporary: temporary, condition: condition, function: function)
+    }
+
+    var numbered: NumberedBreakpoint {
+        NumberedBreakpoint(
+            number: number, location: info, isEnabled: isEnabled, ignoreCount: ignoreCount, hits: hits,
+            commands: commands)
     }
 
     /// bdb's `checkfuncname`: whether this breakpoint applies to `frame`.
@@ -42,6 +60,8 @@ struct Breakpoint: Equatable {
 /// other threads run, and hit breakpoints, in the meantime.
 enum BreakpointChange: Equatable {
     case counted(number: Int)
+    /// One crossing of its ignore count passed.
+    case ignored(number: Int)
     /// A function breakpoint learnt the line it stops at.
     case firstLine(number: Int, line: Int)
     /// A temporary breakpoint fired.
@@ -56,13 +76,15 @@ enum ConditionOutcome: Equatable {
     case failed(exception: String, output: String)
 }
 
-/// What `breakpointHit` found at a frame's location.
-enum BreakpointHit: Equatable {
-    case none
-    case hit
-    /// A condition raised: stop, and tell the user (bdb keeps temporary
-    /// breakpoints in this case, and so do we).
-    case conditionFailed(ConditionFailure)
+/// The breakpoint that stops the program, by number. When its condition
+/// raised, the program stops anyway and the user is told (bdb keeps a
+/// temporary breakpoint in that case, and so do we).
+struct BreakpointStop: Equatable {
+    let number: Int
+    /// Its `commands` as they were when it stopped: a temporary breakpoint
+    /// is gone by the time they run.
+    var commands: [String] = []
+    var conditionFailure: ConditionFailure?
 }
 
 /// Every breakpoint of the session, in creation order (the order `start`
@@ -80,11 +102,12 @@ struct BreakpointTable {
 
     @discardableResult
     mutating func add(
-        file: String, line: Int, temporary: Bool? = nil, condition: String? = nil, function: String? = nil
+        file: String, line: Int, temporary: Bool? = nil, condition: String? = nil, function: String? = nil,
+        isAnnounced: Bool = false
     ) -> Breakpoint {
         let breakpoint = Breakpoint(
-            number: nextNumber, file: file, line: line, temporary: temporary, condition: condition,
-            function: function)
+            number: nextNumber, file: file, line: line, temporary: temporary, function: function,
+            condition: condition, isAnnounced: isAnnounced)
         nextNumber += 1
         all.append(breakpoint)
         linesByFile[file, default: [:]][line, default: 0] += 1
@@ -134,61 +157,140 @@ struct BreakpointTable {
         linesByFile[file]?.keys
     }
 
-    /// bdb's `break_here` and `effective`: whether `frame` should stop for a
-    /// breakpoint at its current line (or at its `def` line, for function
-    /// breakpoints), and what that changes: the hit counted, a temporary
-    /// breakpoint that fired removed (see `apply`).
+    /// bdb's `break_here` and `effective`: the breakpoint that stops
+    /// `frame` at its current line (or at its `def` line, for function
+    /// breakpoints), if any, and what that changes: hits counted, ignore
+    /// counts passed, a temporary breakpoint that fired removed (see
+    /// `apply`). Disabled breakpoints are passed over.
     func hit<Frame: DebugFrame>(
         in frame: Frame, evaluate: (String, Frame) -> ConditionOutcome
-    ) -> (BreakpointHit, [BreakpointChange]) {
-        guard let lines = linesByFile[frame.file] else { return (.none, []) }
+    ) -> (BreakpointStop?, [BreakpointChange]) {
+        guard let lines = linesByFile[frame.file] else { return (nil, []) }
         var line = frame.line
         if lines[line] == nil {
             line = frame.firstLine
-            guard lines[line] != nil else { return (.none, []) }
+            guard lines[line] != nil else { return (nil, []) }
         }
         var changes: [BreakpointChange] = []
         for breakpoint in all where breakpoint.file == frame.file && breakpoint.line == line {
-            guard breakpoint.applies(to: frame) else { continue }
+            guard breakpoint.isEnabled, breakpoint.applies(to: frame) else { continue }
             if breakpoint.function != nil && breakpoint.functionFirstLine == nil {
                 changes.append(.firstLine(number: breakpoint.number, line: frame.line))
             }
             changes.append(.counted(number: breakpoint.number))
-            let fired = BreakpointChange.removed(number: breakpoint.number)
-            guard let condition = breakpoint.condition else {
-                return (.hit, breakpoint.isTemporary ? changes + [fired] : changes)
+            if let condition = breakpoint.condition {
+                switch evaluate(condition, frame) {
+                case .unsatisfied:
+                    continue
+                case .satisfied:
+                    break
+                case .failed(let exception, let output):
+                    // The ignore count does not hold back a stop that tells
+                    // the user their condition is broken.
+                    let failure = ConditionFailure(condition: condition, line: line, exception: exception, output: output)
+                    let stop = BreakpointStop(number: breakpoint.number, commands: breakpoint.commands, conditionFailure: failure)
+                    return (stop, changes)
+                }
             }
-            switch evaluate(condition, frame) {
-            case .unsatisfied:
+            if breakpoint.ignoreCount > 0 {
+                changes.append(.ignored(number: breakpoint.number))
                 continue
-            case .satisfied:
-                return (.hit, breakpoint.isTemporary ? changes + [fired] : changes)
-            case .failed(let exception, let output):
-                let failure = ConditionFailure(condition: condition, line: line, exception: exception, output: output)
-                return (.conditionFailed(failure), changes)
             }
+            if breakpoint.isTemporary {
+                changes.append(.removed(number: breakpoint.number))
+            }
+            return (BreakpointStop(number: breakpoint.number, commands: breakpoint.commands), changes)
         }
-        return (.none, changes)
+        return (nil, changes)
     }
 
-    /// Applies what `hit` found, to breakpoints that still exist.
-    mutating func apply(_ changes: [BreakpointChange]) {
-        guard !changes.isEmpty else { return }
+    /// Applies what `hit` found, to breakpoints that still exist. Returns
+    /// the announced breakpoints it removed.
+    @discardableResult
+    mutating func apply(_ changes: [BreakpointChange]) -> [Breakpoint] {
+        guard !changes.isEmpty else { return [] }
+        var removed: [Breakpoint] = []
         for change in changes {
             switch change {
             case .counted(let number):
                 update(number) { $0.hits += 1 }
+            case .ignored(let number):
+                update(number) { $0.ignoreCount = max(0, $0.ignoreCount - 1) }
             case .firstLine(let number, let line):
                 update(number) { $0.functionFirstLine = $0.functionFirstLine ?? line }
             case .removed(let number):
+                if let breakpoint = all.first(where: { $0.number == number }), breakpoint.isAnnounced {
+                    removed.append(breakpoint)
+                }
                 remove(number: number)
             }
         }
+        return removed
     }
 
     private mutating func update(_ number: Int, _ body: (inout Breakpoint) -> Void) {
         if let index = all.firstIndex(where: { $0.number == number }) {
             body(&all[index])
+        }
+    }
+
+    // MARK: pdb's numbered operations
+
+    /// pdb's `get_bpbynumber`: the breakpoint a client's number names, or
+    /// pdb's error text for it.
+    func breakpoint(numbered value: JSONValue?) throws(BreakpointNumberError) -> Breakpoint {
+        let number: Int
+        switch value {
+        case nil, .null?:
+            throw .expected
+        case .string(let text)?:
+            guard !text.isEmpty else { throw .expected }
+            guard let parsed = Int(text) else { throw .nonNumeric(text) }
+            number = parsed
+        case let other?:
+            guard let parsed = other.intValue else { throw .nonNumeric(other.stringValue ?? other.serialized()) }
+            number = parsed
+        }
+        guard number > 0 && number < nextNumber else { throw .outOfRange(number) }
+        guard let breakpoint = all.first(where: { $0.number == number }) else { throw .deleted(number) }
+        return breakpoint
+    }
+
+    /// Every breakpoint at `file:line`, for `delete_break` to report.
+    func breakpoints(atFile file: String, line: Int) -> [Breakpoint] {
+        all.filter { $0.file == file && $0.line == line }
+    }
+
+    mutating func setEnabled(_ isEnabled: Bool, number: Int) {
+        update(number) { $0.isEnabled = isEnabled }
+    }
+
+    mutating func setCondition(_ condition: String?, number: Int) {
+        update(number) { $0.condition = condition }
+    }
+
+    mutating func setIgnoreCount(_ count: Int, number: Int) {
+        update(number) { $0.ignoreCount = max(0, count) }
+    }
+
+    mutating func setCommands(_ commands: [String], number: Int) {
+        update(number) { $0.commands = commands }
+    }
+}
+
+/// Why a breakpoint number names no breakpoint, in pdb's words.
+enum BreakpointNumberError: Error, Equatable, CustomStringConvertible {
+    case expected
+    case nonNumeric(String)
+    case outOfRange(Int)
+    case deleted(Int)
+
+    var description: String {
+        switch self {
+        case .expected: "Breakpoint number expected"
+        case .nonNumeric(let text): "Non-numeric breakpoint number \(text)"
+        case .outOfRange(let number): "Breakpoint number \(number) out of range"
+        case .deleted(let number): "Breakpoint \(number) already deleted"
         }
     }
 }

@@ -7,9 +7,9 @@ enum TraceDecision: Equatable {
     /// Nothing in this frame can stop it as things stand: it needs no line
     /// events (bdb returns None from `dispatch_call` here).
     case ignoreFrame
-    /// Stop and hand control to the user. A breakpoint condition that raised
-    /// is reported first.
-    case stop(StopKind, conditionFailure: ConditionFailure? = nil)
+    /// Stop and hand control to the user; `breakpoint` when one stopped
+    /// the program.
+    case stop(StopKind, breakpoint: BreakpointStop? = nil)
 }
 
 enum StopKind: Equatable {
@@ -78,11 +78,7 @@ struct Debugger<Frame: DebugFrame> {
         at frame: Frame, breakpoints: BreakpointTable, evaluate: (String, Frame) -> ConditionOutcome
     ) -> (TraceDecision, [BreakpointChange]) {
         let (hit, changes) = breakpoints.hit(in: frame, evaluate: evaluate)
-        switch hit {
-        case .none: return (.proceed, changes)
-        case .hit: return (.stop(.line), changes)
-        case .conditionFailed(let failure): return (.stop(.line, conditionFailure: failure), changes)
-        }
+        return (hit.map { .stop(.line, breakpoint: $0) } ?? .proceed, changes)
     }
 
     /// A frame returns (or a generator yields).

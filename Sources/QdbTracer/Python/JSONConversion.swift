@@ -3,7 +3,7 @@ import QdbProtocol
 
 /// Converting between Python objects and JSON, the way the original's
 /// `json.dumps` saw values, except that what JSON cannot encode becomes its
-/// `repr()` text instead of killing the program (protocol.md [fix]).
+/// `repr()` text instead of killing the program (docs/protocol.md, marked "(qdb)").
 enum JSONConversion {
     /// Deeper structures are shown as their repr, as are cyclic ones.
     static let maximumDepth = 64

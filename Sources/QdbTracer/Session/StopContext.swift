@@ -9,14 +9,23 @@ struct StopContext {
     let kind: StopKind
     /// `return` or `exception`, sent after `stack`.
     let event: Event?
+    /// The breakpoint that stopped the program, if one did.
+    let breakpoint: BreakpointStop?
+    /// What the frame returns, at a return stop (pdb's `retval`).
+    let returnValue: PythonObject?
     /// Keeps the traceback (and so its frames) alive while the stop lasts.
     private let retained: [PythonObject]
 
     var selectedFrame: PythonFrame? { stack.selected?.frame }
 
     /// `debugger` is the stopped thread's.
-    init(at frame: PythonFrame, kind: StopKind, argument: PyPointer?, debugger: Debugger<PythonFrame>?) {
+    init(
+        at frame: PythonFrame, kind: StopKind, argument: PyPointer?, breakpoint: BreakpointStop?,
+        debugger: Debugger<PythonFrame>?
+    ) {
         self.kind = kind
+        self.breakpoint = breakpoint
+        var returnValue: PythonObject?
         var traceback: [StackEntry<PythonFrame>] = []
         var retained: [PythonObject] = []
         switch kind {
@@ -26,6 +35,7 @@ struct StopContext {
             let value = PythonObject(borrowing: argument ?? qdb_none())
             Self.setLocal("__return__", value, in: frame)
             event = .returnValue(value.text)
+            returnValue = value
         case .exception, .postMortem:
             let (type, value, tracebackObject) = Self.unpack(argument)
             if let pair = try? PythonObject.tuple([type, value]) {
@@ -39,6 +49,7 @@ struct StopContext {
                 traceback: Self.formatted(tracebackObject)))
         }
         PyErr_Clear()
+        self.returnValue = returnValue
         var stack = (debugger ?? Debugger()).stack(from: frame, traceback: traceback)
         if kind != .postMortem, let (task, waiting) = AsyncioTasks.waitingFrames() {
             let codes = frame.codeCache

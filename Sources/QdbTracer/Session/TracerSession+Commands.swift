@@ -1,7 +1,7 @@
 import CPython
 import QdbProtocol
 
-/// The commands of protocol.md, at a stop and while the program runs.
+/// The commands of docs/protocol.md, at a stop and while the program runs.
 extension TracerSession {
     /// Handles one command at the selected thread's stop; returns how to
     /// leave the stop, or nil to wait for the next command.
@@ -12,8 +12,9 @@ extension TracerSession {
             threads[thread]?.debugger.setStep()
         case .next:
             threads[thread]?.debugger.setNext(selected)
-        case .until:
-            threads[thread]?.debugger.setUntil(selected)
+        case .until(let payload):
+            guard let line = untilLine(payload, from: selected) else { return nil }
+            threads[thread]?.debugger.setUntil(selected, line: line)
         case .return:
             threads[thread]?.debugger.setReturn(selected)
         case .continue:
@@ -30,6 +31,27 @@ extension TracerSession {
         case .locals:
             sendLocals(of: selected)
             return nil
+        case .args:
+            sendArguments(of: selected)
+            return nil
+        case .returnValue:
+            sendReturnValue()
+            return nil
+        case .whatis(let payload):
+            whatis(payload, in: selected)
+            return nil
+        case .source(let payload):
+            sendSource(payload, in: selected)
+            return nil
+        case .display(let payload):
+            display(payload, in: selected)
+            return nil
+        case .undisplay(let payload):
+            undisplay(payload, in: selected)
+            return nil
+        case .jump(let payload):
+            jump(payload)
+            return nil
         case .pause(let payload):
             // The original ignores a pause at a stop; one naming a thread
             // stops that thread too.
@@ -45,7 +67,7 @@ extension TracerSession {
             disable(.soft)
             return .resume
         case .start, .setWatch, .clearWatch, .setBreak, .clearBreak, .list, .threads, .catch, .uncatch,
-             .stopAllThreads, .unknown:
+             .stopAllThreads, .breaks, .addBreak, .deleteBreak, .updateBreak, .complete, .unknown:
             if let error = handleAnytime(command) {
                 return .raise(error)
             }
@@ -70,7 +92,7 @@ extension TracerSession {
         case .disabled:
             disable(.soft)
         case .start, .setWatch, .clearWatch, .setBreak, .clearBreak, .list, .threads, .catch, .uncatch,
-             .stopAllThreads, .unknown:
+             .stopAllThreads, .breaks, .addBreak, .deleteBreak, .updateBreak, .complete, .unknown:
             if handleAnytime(command) != nil {
                 // The server refused us (wrong auth): the program learns it
                 // the way it would at a stop.
@@ -105,7 +127,15 @@ extension TracerSession {
             watchlist.remove(expressions)
             send(.watchlist(watchlist.entries))
         case .setBreak(let payload):
-            setBreakpoint(payload)
+            setBreakpoint(payload, numbered: false)
+        case .addBreak(let payload):
+            setBreakpoint(payload, numbered: true)
+        case .deleteBreak(let payload):
+            deleteBreakpoints(payload)
+        case .updateBreak(let payload):
+            updateBreakpoint(payload)
+        case .breaks:
+            sendNumberedBreakpoints()
         case .clearBreak(let payload):
             clearBreakpoint(payload)
         case .list(let payload):
@@ -118,6 +148,8 @@ extension TracerSession {
             catchCommand(payload, adding: false)
         case .stopAllThreads(let payload):
             stopAllThreadsCommand(payload)
+        case .complete(let payload):
+            sendCompletions(payload)
         case .unknown(let message):
             return unknownCommand(message)
         default:
@@ -155,95 +187,6 @@ extension TracerSession {
             return nil
         }
         return list
-    }
-
-    // MARK: Breakpoints
-
-    private func setBreakpoint(_ payload: JSONValue) {
-        guard !payload.isNull else { return payloadMissing("set_break") }
-        guard let request = breakpointRequest(payload, command: "set_break") else { return }
-        let lineCount = sources.lines(of: request.file)?.count ?? 0
-        guard request.line >= 1 && request.line <= lineCount else {
-            let described = JSONConversion.pythonRepr([
-                "file": .string(request.file), "line": JSONValue(request.line),
-                "temp": request.temporary.map(JSONValue.bool) ?? .null,
-                "cond": JSONValue(request.condition), "func": JSONValue(request.function),
-            ])
-            send(.error(ErrorInfo(type: "set_breakpoint", "Failed to set breakpoint: \(described)")))
-            return
-        }
-        breakpoints.add(
-            file: request.file, line: request.line, temporary: request.temporary,
-            condition: request.condition, function: request.function)
-        breakpointsChanged()
-    }
-
-    private func clearBreakpoint(_ payload: JSONValue) {
-        guard !payload.isNull else { return payloadMissing("clear_break") }
-        guard let request = breakpointRequest(payload, command: "clear_break") else { return }
-        breakpoints.clear(file: request.file, line: request.line)
-        breakpointsChanged()
-    }
-
-    /// Reads `{"file","line","temp","cond","func"}`: a relative file is
-    /// resolved against the working directory, a missing one is the
-    /// default file. `{"func": NAME}` alone names a function visible from
-    /// the selected frame, as pdb's `break NAME`. Sends the documented
-    /// error and returns nil when the payload will not do.
-    private func breakpointRequest(_ payload: JSONValue, command: String) -> BreakpointInfo? {
-        let cannotRead = ErrorInfo(type: command, "Could not read Breakpoint from \(JSONConversion.pythonRepr(payload))")
-        guard payload.objectValue != nil else {
-            send(.error(cannotRead))
-            return nil
-        }
-        let condition = payload["cond"]?.nonNull
-        let function = payload["func"]?.nonNull
-        let temporary = payload["temp"]?.nonNull
-        guard condition == nil || condition?.stringValue != nil, function == nil || function?.stringValue != nil,
-              temporary == nil || temporary?.boolValue != nil
-        else {
-            send(.error(cannotRead))
-            return nil
-        }
-        if payload["line"]?.nonNull == nil, let name = function?.stringValue {
-            guard var located = locateFunction(name) else {
-                send(.error(ErrorInfo(type: command, "Could not find function '\(name)' (not defined yet? try FILE:LINE)")))
-                return nil
-            }
-            located.temporary = temporary?.boolValue
-            located.condition = condition?.stringValue
-            return located
-        }
-        let file = payload["file"]?.stringValue.map { FilePaths.canonical($0) } ?? options.defaultFile
-        guard let file, let line = payload["line"]?.intValue else {
-            send(.error(cannotRead))
-            return nil
-        }
-        return BreakpointInfo(
-            file: file, line: line, temporary: temporary?.boolValue, condition: condition?.stringValue,
-            function: function?.stringValue)
-    }
-
-    /// Where the function `name` (evaluated in the selected frame, or in
-    /// `__main__` while running) is defined: its file and `def` line.
-    private func locateFunction(_ name: String) -> BreakpointInfo? {
-        defer { PyErr_Clear() }
-        let found: PythonObject?
-        if let frame = currentStop?.selectedFrame {
-            found = try? evaluator.value(of: name, in: frame, applyingReprFunction: false).get()
-        } else {
-            found = try? PythonObject.importModule("__main__").attribute("__dict__").item(name)
-        }
-        guard var function = found else { return nil }
-        if let underlying = try? function.attribute("__func__") {
-            function = underlying
-        }
-        guard let code = try? function.attribute("__code__"),
-              let file = try? code.attribute("co_filename").stringValue,
-              let line = try? code.attribute("co_firstlineno").intValue,
-              let codeName = try? code.attribute("co_name").stringValue
-        else { return nil }
-        return BreakpointInfo(file: FilePaths.canonical(file), line: line, function: codeName)
     }
 
     // MARK: list
@@ -352,7 +295,7 @@ extension TracerSession {
         return nil
     }
 
-    private func payloadMissing(_ command: String) {
+    func payloadMissing(_ command: String) {
         send(.error(ErrorInfo(type: "payload", "\(command): expected payload")))
     }
 }

@@ -54,10 +54,13 @@ final class TracerSession: @unchecked Sendable {
     /// How threads are traced now (what `retrace` last asked for).
     var tracing = TracingPlan.off
     var watchlist = Watchlist()
+    var displays = Displays()
     var sources = SourceFiles()
     /// Commands in client syntax to run at the first stop, before asking
     /// the channel (`python -m qdb -c CMD`), and the console that reads them.
     var startupCommands: [String] = []
+    /// What the last `-c` line stands for, not sent yet (`disable 1 2`).
+    private var pendingStartupCommands: [Command] = []
     private var startupConsole = ConsoleSession()
     /// Set by the first client `start`: after that, an `error` event comes
     /// from a client, not from the server.
@@ -164,7 +167,10 @@ final class TracerSession: @unchecked Sendable {
             } else {
                 let (hitDecision, changes) = Debugger.breakpointDecision(
                     at: frame, breakpoints: breakpoints, evaluate: evaluateCondition)
-                breakpoints.apply(changes)
+                for fired in breakpoints.apply(changes) {
+                    // pdb says so when a temporary breakpoint fires.
+                    send(.breakChanged(BreakpointChangeInfo(.deleted, fired.numbered)))
+                }
                 decision = hitDecision
             }
         case PyTrace_RETURN where frame.isTraced:
@@ -180,8 +186,8 @@ final class TracerSession: @unchecked Sendable {
         default:
             return 0
         }
-        guard case .stop(let kind, let failure) = decision else { return 0 }
-        return stop(current, at: frame, kind: kind, conditionFailure: failure, argument: argument)
+        guard case .stop(let kind, let breakpoint) = decision else { return 0 }
+        return stop(current, at: frame, kind: kind, breakpoint: breakpoint, argument: argument)
     }
 
     /// A frame starts: traced (bdb's `f_trace`) unless nothing in it can
@@ -255,19 +261,21 @@ final class TracerSession: @unchecked Sendable {
     }
 
     private func stop(
-        _ thread: ThreadPointer, at frame: PythonFrame, kind: StopKind, conditionFailure: ConditionFailure?,
+        _ thread: ThreadPointer, at frame: PythonFrame, kind: StopKind, breakpoint: BreakpointStop?,
         argument: PyPointer?
     ) -> Int32 {
-        let context = StopContext(at: frame, kind: kind, argument: argument, debugger: threads[thread]?.debugger)
-        return leave(hold(thread, context, conditionFailure: conditionFailure, parked: false), thread, from: frame)
+        let context = StopContext(
+            at: frame, kind: kind, argument: argument, breakpoint: breakpoint, debugger: threads[thread]?.debugger)
+        return leave(hold(thread, context, parked: false), thread, from: frame)
     }
 
     /// stop_all_threads: the thread stops at this line with nothing to show,
     /// unless the stop it stops for is over already.
     private func park(_ thread: ThreadPointer, at frame: PythonFrame) -> Int32 {
         threads[thread]?.isParking = false
-        let context = StopContext(at: frame, kind: .line, argument: nil, debugger: threads[thread]?.debugger)
-        return leave(hold(thread, context, conditionFailure: nil, parked: true), thread, from: frame)
+        let context = StopContext(
+            at: frame, kind: .line, argument: nil, breakpoint: nil, debugger: threads[thread]?.debugger)
+        return leave(hold(thread, context, parked: true), thread, from: frame)
     }
 
     /// Back to the program from a trace event.
@@ -282,20 +290,31 @@ final class TracerSession: @unchecked Sendable {
 
     /// Holds `thread` stopped: shows its stop when it is selected (at once
     /// if no other stop is shown) and handles the clients' commands, until
-    /// one resumes it. A thread waiting its turn lets the GIL go.
-    private func hold(
-        _ thread: ThreadPointer, _ context: StopContext, conditionFailure: ConditionFailure?, parked: Bool
-    ) -> LoopOutcome {
+    /// one resumes it. A thread waiting its turn lets the GIL go. The
+    /// commands of the breakpoint that stopped it run first, as in pdb;
+    /// with `silent` among them the stop is shown only if they leave the
+    /// program stopped.
+    private func hold(_ thread: ThreadPointer, _ context: StopContext, parked: Bool) -> LoopOutcome {
         guard stops.arrive(thread, parked: parked) != .proceed else { return .resume }
         stopContexts[thread] = context
         defer { stopContexts[thread] = nil }
         var isNews = !parked
         while state == .active {
             if stops.selected == thread {
-                show(thread, conditionFailure: isNews ? conditionFailure : nil, withEvent: isNews)
+                let commands = isNews ? BreakpointCommands(context.breakpoint) : nil
+                var outcome: LoopOutcome?
+                if let commands, commands.isSilent {
+                    outcome = runBreakpointCommands(commands, in: thread)
+                }
+                if outcome == nil {
+                    show(thread, conditionFailure: isNews ? context.breakpoint?.conditionFailure : nil, withEvent: isNews)
+                    if let commands, !commands.isSilent {
+                        outcome = runBreakpointCommands(commands, in: thread)
+                    }
+                }
                 isNews = false
-                let outcome = runCommands(thread)
-                if case .yieldTurn = outcome {
+                let ending = outcome ?? runCommands(thread)
+                if case .yieldTurn = ending {
                     continue
                 }
                 stops.resume(thread, all: stopsAllThreads)
@@ -309,7 +328,7 @@ final class TracerSession: @unchecked Sendable {
                     // Sent during the stop, after the command that ended it.
                     channel.handleWaiting { handleWhileRunning(Command($0)) }
                 }
-                return outcome
+                return ending
             }
             guard stops.holds(thread) else { return .resume }
             let seen = turnstile.current
@@ -330,6 +349,7 @@ final class TracerSession: @unchecked Sendable {
         if withEvent, let event = currentStop?.event {
             send(event)
         }
+        sendChangedDisplays()
         if stopsAllThreads {
             parkThreads(except: thread)
         }
@@ -362,8 +382,9 @@ final class TracerSession: @unchecked Sendable {
         let outcome = withExtendedLifetime(outermost) {
             thread(current, at: frame)
             let context = StopContext(
-                at: frame, kind: .postMortem, argument: argument.pointer, debugger: threads[current]?.debugger)
-            return hold(current, context, conditionFailure: nil, parked: false)
+                at: frame, kind: .postMortem, argument: argument.pointer, breakpoint: nil,
+                debugger: threads[current]?.debugger)
+            return hold(current, context, parked: false)
         }
         threads[current]?.debugger.setContinue()
         retrace()
@@ -398,23 +419,57 @@ final class TracerSession: @unchecked Sendable {
     /// The next `-c` command as a message. Lines the console cannot read
     /// are reported on stderr and skipped.
     private func nextStartupCommand() -> Message? {
-        while !startupCommands.isEmpty {
+        while pendingStartupCommands.isEmpty, !startupCommands.isEmpty {
             let line = startupCommands.removeFirst()
-            if let stack = stackPayload() {
-                _ = startupConsole.render(.stack(stack))
-            }
-            switch startupConsole.interpret(line) {
-            case .send(let command):
-                return command.message
-            case .quit(let mode):
-                return mode.command.message
+            switch read(line, with: &startupConsole) {
+            case .commands(let commands):
+                pendingStartupCommands = commands
             case .error(let error):
                 writeToStandardError("qdb: -c \(line): \(error.plainText)\n")
-            case .show, .none:
-                continue
+            }
+        }
+        return pendingStartupCommands.isEmpty ? nil : pendingStartupCommands.removeFirst().message
+    }
+
+    /// pdb's breakpoint `commands`, run at the stop their breakpoint made,
+    /// as if a client had sent them; nil once they are done and the program
+    /// is still stopped, otherwise how the stop ends (a `continue`, say).
+    private func runBreakpointCommands(_ commands: BreakpointCommands, in thread: ThreadPointer) -> LoopOutcome? {
+        var console = ConsoleSession()
+        for line in commands.lines {
+            switch read(line, with: &console) {
+            case .commands(let commands):
+                for command in commands {
+                    if let outcome = handleAtStop(command, in: thread) {
+                        return outcome
+                    }
+                }
+            case .error(let error):
+                send(.error(ErrorInfo(type: "commands", "breakpoint \(commands.number): \(line): \(error.plainText)")))
             }
         }
         return nil
+    }
+
+    private enum ConsoleReading {
+        case commands([Command])
+        case error(ConsoleLine)
+    }
+
+    /// A line of console text as the protocol commands it stands for, read
+    /// with the current stop on `console`'s screen (for `b LINE`, say).
+    /// What only shows text on a screen (`help`, `where`) does nothing here.
+    private func read(_ line: String, with console: inout ConsoleSession) -> ConsoleReading {
+        if let stack = stackPayload() {
+            _ = console.render(.stack(stack))
+        }
+        switch console.interpret(line) {
+        case .send(let command): return .commands([command])
+        case .sendAll(let commands): return .commands(commands)
+        case .quit(let mode): return .commands([mode.command])
+        case .error(let error): return .error(error)
+        case .show, .none, .restart: return .commands([])
+        }
     }
 
     /// A thread leaves its stop: traced line by line if it steps, only

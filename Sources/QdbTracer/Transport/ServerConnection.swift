@@ -7,7 +7,7 @@ struct ConnectionFailure: Error, CustomStringConvertible {
 }
 
 /// The tracer's TCP link to the qdb server: length-prefixed JSON frames
-/// (protocol.md, Framing). A reader thread owns the receiving side; any
+/// (docs/protocol.md, "Ports and framing"). A reader thread owns the receiving side; any
 /// thread may send, one message at a time.
 ///
 /// `@unchecked Sendable`: the socket descriptor is immutable, `isOpen` is

@@ -9,6 +9,8 @@ import QdbProtocol
 /// readline module gives line editing and history when it is there.
 final class TerminalChannel: CommandChannel {
     private var console = ConsoleSession()
+    /// The rest of a line that stands for several commands.
+    private var queued: [Command] = []
     private let colored = isatty(1) != 0 && getenv("NO_COLOR") == nil
 
     var forwardsProgramOutput: Bool { false }
@@ -24,11 +26,14 @@ final class TerminalChannel: CommandChannel {
     }
 
     private func readCommand() -> ChannelInput {
+        if !queued.isEmpty {
+            return .command(queued.removeFirst().message)
+        }
         while true {
             show(console.flush())
             let action: ConsoleAction
             do throws(PythonError) {
-                let line = try PythonObject.builtin("input").call(PythonObject(ConsoleSession.prompt))
+                let line = try PythonObject.builtin("input").call(PythonObject(console.prompt))
                 action = console.interpret(line.stringValue ?? "")
             } catch where error.matches(qdb_exc_keyboard_interrupt()) {
                 show([""])
@@ -41,6 +46,12 @@ final class TerminalChannel: CommandChannel {
             switch action {
             case .send(let command):
                 return .command(command.message)
+            case .sendAll(let commands):
+                guard let first = commands.first else { continue }
+                queued = Array(commands.dropFirst())
+                return .command(first.message)
+            case .restart:
+                show([.error("run", "only qdb-cli run can start the program again")])
             case .quit(let mode):
                 return .command(mode.command.message)
             case .show(let lines):
