@@ -130,21 +130,36 @@ let package = Package(
 
         // What all three parts share: messages, payloads, framing, JSON.
         .target(name: "QdbProtocol"),
+        // What every client knows of a session, as a state machine with no
+        // I/O: requests in, messages out, replies matched, how it ended.
+        .target(name: "QdbClientSession", dependencies: ["QdbProtocol"]),
         // The text interface: the command language (a typed line -> protocol
         // messages) and the rendering of events as text. No I/O.
         .target(name: "QdbConsole", dependencies: ["QdbProtocol"]),
+        // A client's WebSocket connection to a server (NIO).
+        .target(name: "QdbConnection", dependencies: ["QdbProtocol", "QdbClientSession"] + nio),
+        // `qdb-cli run` and an adapter's launch: a private server and the
+        // program under qdb. The only client-side code that links the server.
+        .target(
+            name: "QdbLauncher",
+            dependencies: ["QdbProtocol", "QdbClientSession", "QdbConnection", "QdbServer", logging]),
 
         .target(name: "QdbServer", dependencies: ["QdbProtocol", logging] + nio),
         .target(
             name: "QdbTracer", dependencies: ["QdbProtocol", "QdbConsole", "CPython"],
             swiftSettings: python.swiftSettings),
-        .target(name: "QdbClient", dependencies: ["QdbProtocol", "QdbConsole", "QdbServer", "CLibedit", logging] + nio),
+        // qdb-cli's terminal: lines read with libedit, a session's text.
+        .target(
+            name: "QdbTerminal",
+            dependencies: ["QdbProtocol", "QdbClientSession", "QdbConsole", "QdbConnection", "CLibedit"] + nio),
 
         .executableTarget(name: "qdb-server", dependencies: ["QdbServer", argumentParser, logging]),
         .executableTarget(
             name: "qdb-python", dependencies: ["QdbTracer"], swiftSettings: python.swiftSettings,
             linkerSettings: python.embedding),
-        .executableTarget(name: "qdb-cli", dependencies: ["QdbClient", "QdbProtocol", argumentParser]),
+        .executableTarget(
+            name: "qdb-cli",
+            dependencies: ["QdbTerminal", "QdbLauncher", "QdbClientSession", "QdbConnection", "QdbProtocol", argumentParser]),
 
         // The server's load generator (bench/server.sh).
         .executableTarget(name: "qdb-loadgen", dependencies: ["QdbProtocol", "QdbServer", argumentParser] + nio),
@@ -158,7 +173,8 @@ let package = Package(
         .testTarget(
             name: "QdbTracerTests", dependencies: ["QdbTracer", "CPython", "QdbTestSupport"],
             swiftSettings: python.swiftSettings, linkerSettings: python.embedding),
-        .testTarget(name: "QdbClientTests", dependencies: ["QdbClient", "QdbTestSupport"]),
+        .testTarget(name: "QdbConnectionTests", dependencies: ["QdbConnection", "QdbClientSession"] + nio),
+        .testTarget(name: "QdbTerminalTests", dependencies: ["QdbTerminal", "QdbClientSession", "QdbTestSupport"]),
         .testTarget(
             name: "EndToEndTests", dependencies: ["QdbProtocol", "QdbTestSupport"],
             exclude: ["Fixtures", "ClientFixtures", "Emacs"]),

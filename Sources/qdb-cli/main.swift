@@ -1,6 +1,9 @@
 import ArgumentParser
-import QdbClient
+import QdbClientSession
+import QdbConnection
+import QdbLauncher
 import QdbProtocol
+import QdbTerminal
 
 #if canImport(Glibc)
 import Glibc
@@ -78,7 +81,19 @@ struct Run: AsyncParsableCommand {
 
     func run() async throws {
         try finish(await ScriptSession.run(
-            script: script, arguments: arguments, uuid: uuid, python: python, settings: settings.commands))
+            script: script, arguments: arguments, uuid: uuid, python: python, settings: settings.commands
+        ) { attachment in
+            if attachment.isRestart {
+                StandardOutput.write(lines: [
+                    "Restarting \(attachment.script) with arguments:", "\t" + attachment.arguments.joined(separator: " "),
+                ])
+            }
+            var options = ClientOptions(
+                address: attachment.address, uuid: attachment.uuid, authMessage: attachment.authMessage)
+            options.settings = attachment.settings
+            options.canRestart = true
+            return await TerminalClient.run(options)
+        })
     }
 }
 

@@ -2,6 +2,7 @@ import NIOCore
 import NIOHTTP1
 import NIOPosix
 import NIOWebSocket
+import QdbClientSession
 import QdbProtocol
 
 /// A client's WebSocket connection to a qdb server: one protocol message

@@ -2,6 +2,7 @@
 import Glibc
 #endif
 import Foundation
+import QdbClientSession
 
 /// The program `qdb-cli run` debugs, as a child process: in a process
 /// group of its own (Ctrl-C at the prompt means "pause", and must not

@@ -1,6 +1,7 @@
 #if canImport(Glibc)
 import Glibc
 #endif
+import QdbClientSession
 
 /// Finds `qdb-python` or a python the user names: a path as it is;
 /// a name beside `qdb-cli` itself (the build or install directory), then

@@ -1,6 +1,8 @@
 #if canImport(Glibc)
 import Glibc
 #endif
+import QdbClientSession
+import QdbConnection
 import QdbConsole
 import QdbProtocol
 

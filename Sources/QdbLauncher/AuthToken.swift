@@ -1,6 +1,7 @@
 #if canImport(Glibc)
 import Glibc
 #endif
+import QdbClientSession
 
 /// A secret shared by the in-process server, the tracer and the client of
 /// `qdb-cli run`, so that nobody else on the machine can attach to the

@@ -1,3 +1,5 @@
+import QdbClientSession
+
 /// A `ws://HOST[:PORT]/PATH` address. Only plain `ws`: the server speaks no
 /// TLS.
 public struct WebSocketAddress: Hashable, Sendable, CustomStringConvertible {

@@ -5,7 +5,8 @@ import NIOCore
 import NIOWebSocket
 import QdbProtocol
 import Testing
-@testable import QdbClient
+@testable import QdbConnection
+import QdbClientSession
 
 /// The next connection event, within a deadline.
 func nextEvent(of connection: ServerConnection, within timeout: Duration = .seconds(10)) async throws -> ConnectionEvent? {

@@ -2,22 +2,43 @@
 import Glibc
 #endif
 import Logging
+import QdbClientSession
+import QdbConnection
 import QdbProtocol
 import QdbServer
 
 /// `qdb-cli run script.py [args]`, the one-command way to debug, like
 /// `python -m pdb script.py`: a private server inside this process on free
 /// loopback ports, `qdb-python -m qdb` (or `PYTHON -m qdb`, for a python
-/// that has the qdb package) running the script against it, and the REPL
-/// attached; the program is stopped when the REPL ends. An uncaught
+/// that has the qdb package) running the script against it, and a client
+/// attached; the program is stopped when the client is done. An uncaught
 /// exception stops where it was raised (post mortem), as in pdb.
+///
+/// The client is whatever `attach` runs (qdb-cli's terminal, an editor's
+/// adapter): this is the only client-side code that links the server.
 public enum ScriptSession {
+    /// Where and how the client attaches to one run of the program.
+    public struct Attachment: Sendable {
+        public let address: WebSocketAddress
+        public let uuid: String
+        /// The run's random token: the client's `start` payload.
+        public let authMessage: String
+        /// To send right after `start`: the caller's settings, and for a
+        /// restart the breakpoints to set again.
+        public let settings: [Command]
+        /// The program's command line, and whether this run restarts it.
+        public let script: String
+        public let arguments: [String]
+        public let isRestart: Bool
+    }
+
     /// How long the client waits for the program's tracer to connect: a
     /// program that cannot start must not leave the user waiting forever.
     static let attachTimeout: Duration = .seconds(30)
 
     public static func run(
-        script: String, arguments: [String], uuid: String, python: String? = nil, settings: [Command] = []
+        script: String, arguments: [String], uuid: String, python: String? = nil, settings: [Command] = [],
+        attach: (Attachment) async -> ClientExit
     ) async -> ClientExit {
         guard access(script, R_OK) == 0 else {
             return .failed(.cannotStartProgram("cannot open \(script): \(String(cString: strerror(errno)))"))
@@ -40,7 +61,8 @@ public enum ScriptSession {
             // seen its tracer go yet.
             let exit = await runOnce(
                 script: script, arguments: arguments, uuid: runs == 1 ? uuid : "\(uuid).\(runs)",
-                interpreter: interpreter, server: server, token: token, settings: sessionSettings)
+                interpreter: interpreter, server: server, token: token, settings: sessionSettings,
+                isRestart: runs > 1, attach: attach)
             runs += 1
             guard case .restart(let newArguments, let breakpoints) = exit else {
                 await server.shutdown()
@@ -48,7 +70,6 @@ public enum ScriptSession {
             }
             arguments = newArguments ?? arguments
             sessionSettings = Self.restoring(breakpoints) + settings
-            StandardOutput.write(lines: ["Restarting \(script) with arguments:", "\t" + arguments.joined(separator: " ")])
         }
     }
 
@@ -56,7 +77,7 @@ public enum ScriptSession {
     /// server.
     private static func runOnce(
         script: String, arguments: [String], uuid: String, interpreter: String, server: QdbServer, token: String,
-        settings: [Command]
+        settings: [Command], isRestart: Bool, attach: (Attachment) async -> ClientExit
     ) async -> ClientExit {
         let program: ChildProgram
         do throws(ClientError) {
@@ -79,10 +100,9 @@ public enum ScriptSession {
             return true
         }
         let address = WebSocketAddress(host: "127.0.0.1", port: server.clientPort, path: "/" + uuid)
-        var options = ClientOptions(address: address, uuid: uuid, authMessage: token)
-        options.settings = settings
-        options.canRestart = true
-        let exit = await TerminalClient.run(options)
+        let exit = await attach(Attachment(
+            address: address, uuid: uuid, authMessage: token, settings: settings, script: script,
+            arguments: arguments, isRestart: isRestart))
         watcher.cancel()
         let programDiedFirst = await watcher.value
         await program.stop()
