@@ -135,7 +135,7 @@ let package = Package(
         .target(name: "QdbClientSession", dependencies: ["QdbProtocol"]),
         // The text interface: the command language (a typed line -> protocol
         // messages) and the rendering of events as text. No I/O.
-        .target(name: "QdbConsole", dependencies: ["QdbProtocol"]),
+        .target(name: "QdbConsole", dependencies: ["QdbProtocol", "QdbClientSession"]),
         // A client's WebSocket connection to a server (NIO).
         .target(name: "QdbConnection", dependencies: ["QdbProtocol", "QdbClientSession"] + nio),
         // `qdb-cli run` and an adapter's launch: a private server and the
@@ -146,7 +146,7 @@ let package = Package(
 
         .target(name: "QdbServer", dependencies: ["QdbProtocol", logging] + nio),
         .target(
-            name: "QdbTracer", dependencies: ["QdbProtocol", "QdbConsole", "CPython"],
+            name: "QdbTracer", dependencies: ["QdbProtocol", "QdbClientSession", "QdbConsole", "CPython"],
             swiftSettings: python.swiftSettings),
         // qdb-cli's terminal: lines read with libedit, a session's text.
         .target(
@@ -168,7 +168,8 @@ let package = Package(
         .target(name: "QdbTestSupport", dependencies: ["QdbProtocol"], path: "Tests/QdbTestSupport"),
 
         .testTarget(name: "QdbProtocolTests", dependencies: ["QdbProtocol"]),
-        .testTarget(name: "QdbConsoleTests", dependencies: ["QdbConsole"]),
+        .testTarget(name: "QdbClientSessionTests", dependencies: ["QdbClientSession"]),
+        .testTarget(name: "QdbConsoleTests", dependencies: ["QdbConsole", "QdbClientSession"]),
         .testTarget(name: "QdbServerTests", dependencies: ["QdbServer", "QdbTestSupport"] + nio),
         .testTarget(
             name: "QdbTracerTests", dependencies: ["QdbTracer", "CPython", "QdbTestSupport"],

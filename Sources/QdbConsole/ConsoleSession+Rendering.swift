@@ -1,15 +1,37 @@
+import QdbClientSession
 import QdbProtocol
 
 extension ConsoleSession {
-    /// The lines that show `event`; empty when it changes nothing on screen
-    /// (a repeated stop, an unchanged watchlist, part of a line of output).
-    public mutating func render(_ event: Event) -> [ConsoleLine] {
-        if case .print(let output) = event, output.isProgramOutput {
+    /// The lines that show `update`; empty when it changes nothing on
+    /// screen (a repeated stop, an unchanged watchlist, part of a line of
+    /// output).
+    mutating func render(_ update: ClientSession.Update) -> [ConsoleLine] {
+        switch update {
+        case .event(.print(let output), _) where output.isProgramOutput:
             let stream: ProgramOutputBuffer.Stream =
                 output.input == .string(PrintOutput.standardError) ? .standardError : .standardOutput
             return programOutput.append(output.output, from: stream)
+        case .event(let event, let request):
+            return programOutput.flush() + renderDebuggerEvent(event, answering: request)
+        case .unsupported(let name, _):
+            // Tab asked, not the user: the line editor stops asking.
+            guard name != "complete" else { return [] }
+            return [.error(name, "not supported by this tracer (an original qdb tracer?)")]
+        case .originalTracer:
+            return [ConsoleLine("(an original qdb tracer: breakpoints are set, but not numbered)", .secondary)]
+        case .unreadableFrame(let reason):
+            return [.error("unreadable message from the server", reason)]
         }
-        return programOutput.flush() + renderDebuggerEvent(event)
+    }
+
+    /// The lines that show `event`, received from the connection; what the
+    /// client session would send in answer is dropped. For the tracer's
+    /// own terminal and tests, which need no more.
+    public mutating func render(_ event: Event) -> [ConsoleLine] {
+        handle(.connection(.message(event.message))).flatMap { output -> [ConsoleLine] in
+            guard case .show(let lines) = output else { return [] }
+            return lines
+        }
     }
 
     /// The program's unfinished line of output, to show before the prompt
@@ -18,16 +40,16 @@ extension ConsoleSession {
         programOutput.flush()
     }
 
-    private mutating func renderDebuggerEvent(_ event: Event) -> [ConsoleLine] {
+    private mutating func renderDebuggerEvent(_ event: Event, answering request: Command?) -> [ConsoleLine] {
         switch event {
         case .stack(let stack):
             return renderStack(stack)
         case .watchlist(let entries):
             return renderWatchlist(entries)
         case .print(let output):
-            return renderEvaluation(output)
+            return renderEvaluation(output, isOurs: request != nil)
         case .list(let text):
-            return renderListing(text)
+            return renderListing(text, request: request)
         case .error(let error):
             return renderError(error)
         case .returnValue(let value):
@@ -51,23 +73,20 @@ extension ConsoleSession {
         case .stopAllThreads(let on):
             return [ConsoleLine("stop_all_threads: \(on ? "on" : "off")")]
         case .breaks(let breakpoints):
-            heardExtension()
-            knownBreakpoints = breakpoints
             return renderNumberedBreakpoints(breakpoints)
         case .breakChanged(let change):
-            heardExtension()
-            noteChange(change)
             return [ConsoleLine(Self.pdbText(of: change))].filter { !$0.plainText.isEmpty }
         case .args(let arguments):
             return arguments.map { ConsoleLine("\($0.name) = \($0.value)") }
         case .retval(let text), .whatis(let text):
             return ConsoleLine.lines(of: text)
         case .source(let source):
-            let marksFrame = pendingSources.popFirst() ?? false
+            // `ll` (a request with no expression) marks the current line.
+            let marksFrame = request == .source(.null)
             let current = marksFrame ? stack?.selectedFrame.flatMap { $0.file == source.file ? $0.line : nil } : nil
             return numberedLines(source.lines, from: source.firstLine, file: source.file, current: current)
         case .display(let display):
-            return renderDisplay(display)
+            return renderDisplay(display, request: request)
         case .completions:
             return []
         case .other(let message):
@@ -76,10 +95,10 @@ extension ConsoleSession {
     }
 
     private mutating func renderStack(_ stack: Stack) -> [ConsoleLine] {
-        if stack != self.stack {
+        if stack != cursorStack {
             listCursor = nil
+            cursorStack = stack
         }
-        self.stack = stack
         defer { repeatedStop = .hide }
         guard stack != shownStack || repeatedStop == .show, let frame = stack.selectedFrame else { return [] }
         // A stop in another thread than the last one shown says which.
@@ -142,9 +161,9 @@ extension ConsoleSession {
 
     /// An eval or pprint result. Ours shows just the output, as pdb does;
     /// another client's shows what was evaluated first.
-    private mutating func renderEvaluation(_ output: PrintOutput) -> [ConsoleLine] {
+    private func renderEvaluation(_ output: PrintOutput, isOurs: Bool) -> [ConsoleLine] {
         var lines: [ConsoleLine] = []
-        if !pendingEvaluations.popFirst(if: output.input) {
+        if !isOurs {
             lines.append(ConsoleLine(">>> \(output.input.stringValue ?? output.input.serialized())", .secondary))
         }
         if output.exception.isNull {
@@ -157,9 +176,11 @@ extension ConsoleSession {
 
     /// Numbered when we asked for it (the reply holds only text), with the
     /// current line marked.
-    private mutating func renderListing(_ text: String) -> [ConsoleLine] {
+    private func renderListing(_ text: String, request: Command?) -> [ConsoleLine] {
         let lines = ConsoleLine.lines(of: text).map(\.plainText)
-        guard let listing = pendingListings.popFirst() else { return lines.map { ConsoleLine($0) } }
+        guard case .list(let payload) = request, let listing = Listing(payload: payload) else {
+            return lines.map { ConsoleLine($0) }
+        }
         let current = stack?.selectedFrame.flatMap { $0.file == listing.file ? $0.line : nil }
         return numberedLines(lines, from: listing.first ?? 1, file: listing.file, current: current)
     }
@@ -181,24 +202,12 @@ extension ConsoleSession {
         }
     }
 
-    private mutating func renderError(_ error: ErrorInfo) -> [ConsoleLine] {
-        switch error.type {
-        case "list": _ = pendingListings.popFirst()
-        case "source": _ = pendingSources.popFirst()
-        case "display": _ = pendingDisplays.popFirst()
-        default: break
-        }
+    private func renderError(_ error: ErrorInfo) -> [ConsoleLine] {
         if error.type == "condition", let failure = ConditionFailure(json: error.data) {
             return [.error("condition", "\(failure.condition) (line \(failure.line)): \(failure.output)")]
         }
-        if let name = error.unknownCommand, Command.extensionNames.contains(name) {
-            return unsupported(name)
-        }
         let text = error.data.stringValue ?? error.data.serialized()
         if Self.pdbErrorTypes.contains(error.type) {
-            if error.type.hasSuffix("_break") {
-                heardExtension()
-            }
             return ConsoleLine.lines(of: "*** " + text, .error)
         }
         return [.error(error.type, text)]
@@ -209,36 +218,6 @@ extension ConsoleSession {
         "add_break", "delete_break", "update_break", "args", "retval", "whatis", "source", "display", "undisplay",
         "jump", "until", "commands",
     ]
-
-    /// An extension the tracer does not know. Breakpoints are then set and
-    /// cleared the original's way, the one refused sent again so.
-    private mutating func unsupported(_ name: String) -> [ConsoleLine] {
-        // Tab asked, not the user: the line editor stops asking.
-        guard name != "complete" else { return [] }
-        guard name == "add_break" || name == "delete_break" else {
-            return [.error(name, "not supported by this tracer (an original qdb tracer?)")]
-        }
-        let isNews = dialect != .original
-        dialect = .original
-        if let original = pendingBreakpointRequests.popFirst() {
-            followUps.append(original)
-        }
-        return isNews ? [ConsoleLine("(an original qdb tracer: breakpoints are set, but not numbered)", .secondary)] : []
-    }
-
-    /// The tracer answered a breakpoint extension: it has them all.
-    private mutating func heardExtension() {
-        dialect = .extended
-        pendingBreakpointRequests = PendingQueue()
-    }
-
-    private mutating func noteChange(_ change: BreakpointChangeInfo) {
-        knownBreakpoints.removeAll { $0.number == change.breakpoint.number }
-        if change.action != .deleted {
-            knownBreakpoints.append(change.breakpoint)
-            knownBreakpoints.sort { $0.number < $1.number }
-        }
-    }
 
     /// What pdb says when it changes a breakpoint.
     static func pdbText(of change: BreakpointChangeInfo) -> String {
@@ -288,11 +267,11 @@ extension ConsoleSession {
         return lines
     }
 
-    private mutating func renderDisplay(_ display: DisplayInfo) -> [ConsoleLine] {
+    private func renderDisplay(_ display: DisplayInfo, request: Command?) -> [ConsoleLine] {
         if display.changedOnly {
             return display.entries.map { ConsoleLine("display \($0.name): \($0.value)  [old: \($0.old ?? "")]") }
         }
-        if pendingDisplays.popFirst() == true {
+        if case .display(.string) = request {
             return display.entries.map { ConsoleLine("display \($0.name): \($0.value)") }
         }
         guard !display.entries.isEmpty else { return ["No expression is being displayed"] }

@@ -1,17 +1,29 @@
+import QdbClientSession
 import QdbProtocol
 
 /// The text interface of a debugging session, with no I/O: it turns typed
-/// lines into protocol commands (`interpret`) and received events into
-/// lines to show (`render`), remembering what both need (the last stack,
-/// what is on screen, replies still expected).
+/// lines into protocol commands (`interpret`) and what the client session
+/// reports into lines to show (`handle`), remembering what the text needs
+/// (what is on screen, the list cursor, a half-typed `commands` list).
 ///
-/// Whoever owns the terminal owns one `ConsoleSession` and feeds it both
-/// ways: `qdb-cli` over a server, or the tracer's in-process debugger.
+/// What the session is (its stack, breakpoints, the replies it waits for)
+/// is the `ClientSession` inside, which every front end shares. Whoever
+/// owns the terminal owns one `ConsoleSession` and feeds it both ways:
+/// `qdb-cli` over a server, or the tracer's in-process debugger.
 public struct ConsoleSession: Sendable {
     public static let prompt = "(qdb) "
 
+    public enum Output: Hashable, Sendable {
+        case show([ConsoleLine])
+        case send(Message)
+        /// The session is over: nothing comes out after this.
+        case ended(ClientExit)
+    }
+
+    public private(set) var session: ClientSession
+
     /// The last stack received: `where`, `b LINE` and `list` use it.
-    public internal(set) var stack: Stack?
+    public var stack: Stack? { session.model.stack }
 
     /// The stack and watchlist on screen, so that repeats are not shown
     /// again (a client attaching gets the current stop twice, and the
@@ -33,14 +45,10 @@ public struct ConsoleSession: Sendable {
 
     var repeatedStop = RepeatedStop.hide
 
-    /// Evaluations and listings this session asked for, oldest first. An
-    /// eval result that is not ours came from another client and is shown
-    /// with its input; a listing is numbered from the line we asked for.
-    var pendingEvaluations = PendingQueue<JSONValue>()
-    var pendingListings = PendingQueue<Listing>()
-
-    /// Where the last listing stopped: `l` again goes on from there.
+    /// Where the last listing stopped: `l` again goes on from there, until
+    /// the program stops somewhere else than `cursorStack`.
     var listCursor: (file: String, line: Int)?
+    var cursorStack: Stack?
 
     /// The last line an empty line repeats.
     var repeatableLine: String?
@@ -61,31 +69,15 @@ public struct ConsoleSession: Sendable {
 
     var mode = InputMode.commands
 
-    /// Whether the tracer has pdb's extensions (ours) or is an original
-    /// qdb tracer, as far as its replies have told: breakpoints are then
-    /// set and cleared with the original's messages.
-    enum TracerDialect: Hashable, Sendable {
-        case unknown, extended, original
-    }
-
-    var dialect = TracerDialect.unknown
-
-    /// Breakpoint requests sent as extensions, oldest first: sent again the
-    /// original's way if an original tracer refuses them.
-    var pendingBreakpointRequests = PendingQueue<Command>()
-    /// Commands to send that no typed line asked for (see `takeFollowUps`).
-    var followUps: [Command] = []
-    /// `ll` or `source` requests, oldest first: an `ll` listing marks the
-    /// current line.
-    var pendingSources = PendingQueue<Bool>()
-    /// `display EXPR` (true) or `display` (false) requests, oldest first.
-    var pendingDisplays = PendingQueue<Bool>()
     /// The numbered breakpoints, as the tracer last told: listings mark
     /// their lines, `commands` alone takes the last, `restart` sets them
     /// again.
-    public internal(set) var knownBreakpoints: [NumberedBreakpoint] = []
+    public var knownBreakpoints: [NumberedBreakpoint] { session.model.breakpoints }
 
-    public init() {}
+    /// `address` names the server in a lost connection's message.
+    public init(address: String = "the server") {
+        session = ClientSession(address: address)
+    }
 
     /// The names of the commands, sorted, for completing them.
     public static var commandNames: [String] { ConsoleCommand.allNames }
@@ -100,12 +92,22 @@ public struct ConsoleSession: Sendable {
         }
     }
 
-    /// Commands the console decided to send on its own, after an event:
-    /// a breakpoint request sent again the original's way. The caller sends
-    /// them after rendering each event.
-    public mutating func takeFollowUps() -> [Command] {
-        defer { followUps = [] }
-        return followUps
+    /// Passes `input` to the client session: a request to send (each
+    /// command of a `ConsoleAction`), what the connection reports, or the
+    /// end of waiting for a quit. Returns what to show and send.
+    public mutating func handle(_ input: ClientSession.Input) -> [Output] {
+        session.handle(input).flatMap { output -> [Output] in
+            switch output {
+            case .send(let message):
+                return [.send(message)]
+            case .update(let update):
+                let lines = render(update)
+                return lines.isEmpty ? [] : [.show(lines)]
+            case .ended(let exit):
+                let remaining = flush()
+                return (remaining.isEmpty ? [] : [.show(remaining)]) + [.ended(exit)]
+            }
+        }
     }
 
     /// What to do with a typed line.
@@ -237,14 +239,13 @@ public struct ConsoleSession: Sendable {
         case print, prettyPrint
     }
 
-    private mutating func evaluate(_ source: String, as kind: Evaluation) -> ConsoleAction {
-        pendingEvaluations.append(.string(source))
-        return .send(kind == .print ? .eval(.string(source)) : .pprint(.string(source)))
+    private func evaluate(_ source: String, as kind: Evaluation) -> ConsoleAction {
+        .send(kind == .print ? .eval(.string(source)) : .pprint(.string(source)))
     }
 
     /// `b LOCATION`, `tbreak` and `cl LOCATION`: pdb's numbered
-    /// breakpoints where the tracer has them, the original's messages
-    /// otherwise.
+    /// breakpoints (the client session sends them the original's way to an
+    /// original tracer).
     private mutating func breakpoint(_ argument: String, temporary: Bool, command: ConsoleCommand) -> ConsoleAction {
         let parser = BreakpointArgument(currentFile: stack?.selectedFrame?.file)
         let payload: JSONValue
@@ -253,9 +254,6 @@ public struct ConsoleSession: Sendable {
         } catch {
             return .error(.error(command.usage, error.message))
         }
-        let original: Command = command == .clear ? .clearBreak(payload) : .setBreak(payload)
-        guard dialect != .original else { return .send(original) }
-        pendingBreakpointRequests.append(original)
         return .send(command == .clear ? .deleteBreak(payload) : .addBreak(payload))
     }
 
@@ -357,21 +355,17 @@ public struct ConsoleSession: Sendable {
             return .none
         }
         mode = .interact(pending: [])
-        let source = block.joined(separator: "\n")
-        pendingEvaluations.append(.string(source))
-        return .send(.eval(.string(source)))
+        return .send(.eval(.string(block.joined(separator: "\n"))))
     }
 
     // MARK: Inspecting and moving
 
-    private mutating func source(_ argument: String?) -> ConsoleAction {
-        pendingSources.append(argument == nil)
-        return .send(.source(argument.map(JSONValue.string) ?? .null))
+    private func source(_ argument: String?) -> ConsoleAction {
+        .send(.source(argument.map(JSONValue.string) ?? .null))
     }
 
-    private mutating func display(_ argument: String?) -> ConsoleAction {
-        pendingDisplays.append(argument != nil)
-        return .send(.display(argument.map(JSONValue.string) ?? .null))
+    private func display(_ argument: String?) -> ConsoleAction {
+        .send(.display(argument.map(JSONValue.string) ?? .null))
     }
 
     /// `unt [N]`: the original's `until`, or with a line number pdb's.
@@ -405,7 +399,6 @@ public struct ConsoleSession: Sendable {
         do {
             let listing = try Listing(argument: argument, cursor: listCursor, current: current)
             listCursor = listing.last.map { (listing.file, $0 + 1) }
-            pendingListings.append(listing)
             return .send(.list(listing.payload))
         } catch {
             return .error(.error(ConsoleCommand.list.usage, error.message))
@@ -463,32 +456,5 @@ public struct ConsoleSession: Sendable {
             return .error(.error("help", "no command named '\(name)'"))
         }
         return .show(ConsoleLine.lines(of: command.help))
-    }
-}
-
-/// A FIFO of replies still expected. Bounded, so that replies that never
-/// come (a tracer gone) cannot make it grow without end.
-struct PendingQueue<Element: Equatable & Sendable>: Sendable {
-    static var capacity: Int { 64 }
-
-    private var elements: [Element] = []
-
-    mutating func append(_ element: Element) {
-        if elements.count == Self.capacity {
-            elements.removeFirst()
-        }
-        elements.append(element)
-    }
-
-    /// Removes and returns the oldest element.
-    mutating func popFirst() -> Element? {
-        elements.isEmpty ? nil : elements.removeFirst()
-    }
-
-    /// Removes the oldest element when it is `element`.
-    mutating func popFirst(if element: Element) -> Bool {
-        guard elements.first == element else { return false }
-        elements.removeFirst()
-        return true
     }
 }

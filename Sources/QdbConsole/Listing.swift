@@ -21,6 +21,13 @@ struct Listing: Hashable, Sendable {
         return .object(JSONObject(pairs))
     }
 
+    /// The listing a `list` request asked for, read back from its payload
+    /// when the reply comes.
+    init?(payload: JSONValue) {
+        guard let file = payload["file"]?.stringValue else { return nil }
+        self.init(file: file, first: payload["start"]?.intValue.map { $0 + 1 }, last: payload["end"]?.intValue)
+    }
+
     /// The lines around `line`, as pdb's `list` shows them.
     static func around(_ line: Int, in file: String) -> Listing {
         starting(at: line - windowSize / 2, in: file)

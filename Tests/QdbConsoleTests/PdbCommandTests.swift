@@ -112,14 +112,14 @@ import Testing
     @Test func marksBreakpointsAndTheCurrentLineInListings() {
         var session = stoppedSession()
         _ = session.render(.breakChanged(BreakpointChangeInfo(.set, seven)))
-        _ = session.interpret("ll")
+        _ = session.sent("ll")
         let source = SourceLines(file: "/work/app.py", firstLine: 6, lines: ["def outer(n):", "    doubled = n * 2"])
         #expect(session.show(.source(source)) == ["  6  \tdef outer(n):", "  7 B->\t    doubled = n * 2"])
-        _ = session.interpret("source outer")
+        _ = session.sent("source outer")
         #expect(session.show(.source(source)) == ["  6  \tdef outer(n):", "  7 B\t    doubled = n * 2"],
                 "source marks no current line")
         _ = session.render(.breakChanged(BreakpointChangeInfo(.deleted, seven)))
-        _ = session.interpret("l .")
+        _ = session.sent("l .")
         #expect(session.show(.list("x = 1")) == ["  2  \tx = 1"])
     }
 
@@ -135,13 +135,13 @@ import Testing
 
     @Test func showsDisplaysAsPdbDoes() {
         var session = stoppedSession()
-        _ = session.interpret("display n")
+        _ = session.sent("display n")
         #expect(session.show(.display(DisplayInfo(changedOnly: false, entries: [NamedValue(name: "n", value: "3")])))
             == ["display n: 3"])
-        _ = session.interpret("display")
+        _ = session.sent("display")
         #expect(session.show(.display(DisplayInfo(changedOnly: false, entries: [NamedValue(name: "n", value: "3")])))
             == ["Currently displaying:", "n: 3"])
-        _ = session.interpret("display")
+        _ = session.sent("display")
         #expect(session.show(.display(DisplayInfo(changedOnly: false, entries: []))) == ["No expression is being displayed"])
         let changed = DisplayInfo(changedOnly: true, entries: [NamedValue(name: "n", value: "4", old: "3")])
         #expect(session.show(.display(changed)) == ["display n: 4  [old: 3]"])

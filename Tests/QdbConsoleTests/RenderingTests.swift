@@ -7,6 +7,21 @@ extension ConsoleSession {
     mutating func show(_ events: Event...) -> [String] {
         events.flatMap { render($0) }.map(\.plainText)
     }
+
+    /// What typing `line` sends, as a front end sends it: each command of
+    /// its action through the client session.
+    mutating func sent(_ line: String) -> [Message] {
+        let commands: [Command]
+        switch interpret(line) {
+        case .send(let command): commands = [command]
+        case .sendAll(let list): commands = list
+        default: commands = []
+        }
+        return commands.flatMap { handle(.request($0)) }.compactMap { output in
+            guard case .send(let message) = output else { return nil }
+            return message
+        }
+    }
 }
 
 func programOutput(_ text: String, stream: String = PrintOutput.standardOutput) -> Event {
@@ -123,22 +138,22 @@ func programOutput(_ text: String, stream: String = PrintOutput.standardOutput) 
 
     @Test func showsOurEvaluationsAsPdbDoes() {
         var session = stoppedSession()
-        _ = session.interpret("x * 10")
+        _ = session.sent("x * 10")
         #expect(session.show(.print(.evaluation(input: "x * 10", exception: nil, output: "10"))) == ["10"])
-        _ = session.interpret("1/0")
+        _ = session.sent("1/0")
         let failure = PrintOutput.evaluation(
             input: "1/0", exception: "ZeroDivisionError", output: "ZeroDivisionError: division by zero")
         #expect(session.render(.print(failure)) == [ConsoleLine("*** ZeroDivisionError: division by zero", .error)])
-        _ = session.interpret("done = True")
+        _ = session.sent("done = True")
         #expect(session.show(.print(.evaluation(input: "done = True", exception: nil, output: ""))) == [])
-        _ = session.interpret("print('hi'); print('there')")
+        _ = session.sent("print('hi'); print('there')")
         #expect(session.show(.print(.evaluation(input: "print('hi'); print('there')", exception: nil,
                                                 output: "hi\nthere"))) == ["hi", "there"])
     }
 
     @Test func showsWhatAnotherClientEvaluated() {
         var session = stoppedSession()
-        _ = session.interpret("mine")
+        _ = session.sent("mine")
         #expect(session.show(.print(.evaluation(input: "theirs", exception: nil, output: "1"))) == [">>> theirs", "1"])
         #expect(session.show(.print(.evaluation(input: 42, exception: "TypeError", output: "TypeError: no"))) == [
             ">>> 42", "*** TypeError: no",
@@ -154,9 +169,9 @@ func programOutput(_ text: String, stream: String = PrintOutput.standardOutput) 
 
     @Test func numbersOurListingsAndMarksTheCurrentLine() {
         var session = stoppedSession()
-        _ = session.interpret("l 6 8")
+        _ = session.sent("l 6 8")
         #expect(session.show(.list(source)) == ["  6  \ta = 1", "  7  ->\tb = 2", "  8  \tc = 3"])
-        _ = session.interpret("l other.py")
+        _ = session.sent("l other.py")
         #expect(session.show(.list(source)) == ["  1  \ta = 1", "  2  \tb = 2", "  3  \tc = 3"])
     }
 

@@ -8,9 +8,9 @@ import QdbProtocol
 /// `qdb-cli` shows); commands are read with Python's `input()`, so the
 /// readline module gives line editing and history when it is there.
 final class TerminalChannel: CommandChannel {
-    private var console = ConsoleSession()
-    /// The rest of a line that stands for several commands.
-    private var queued: [Command] = []
+    private var console = ConsoleSession(address: "the program")
+    /// The rest of a line that stands for several messages.
+    private var queued: [Message] = []
     private let colored = isatty(1) != 0 && getenv("NO_COLOR") == nil
 
     var forwardsProgramOutput: Bool { false }
@@ -27,7 +27,7 @@ final class TerminalChannel: CommandChannel {
 
     private func readCommand() -> ChannelInput {
         if !queued.isEmpty {
-            return .command(queued.removeFirst().message)
+            return .command(queued.removeFirst())
         }
         while true {
             show(console.flush())
@@ -45,15 +45,13 @@ final class TerminalChannel: CommandChannel {
             }
             switch action {
             case .send(let command):
-                return .command(command.message)
+                queued = request([command])
             case .sendAll(let commands):
-                guard let first = commands.first else { continue }
-                queued = Array(commands.dropFirst())
-                return .command(first.message)
+                queued = request(commands)
             case .restart:
                 show([.error("run", "only qdb-cli run can start the program again")])
             case .quit(let mode):
-                return .command(mode.command.message)
+                queued = request([mode.command])
             case .show(let lines):
                 show(lines)
             case .error(let line):
@@ -61,6 +59,18 @@ final class TerminalChannel: CommandChannel {
             case .none:
                 continue
             }
+            if !queued.isEmpty {
+                return .command(queued.removeFirst())
+            }
+        }
+    }
+
+    /// The messages that carry `commands`, through the client session, so
+    /// that it knows which replies are ours.
+    private func request(_ commands: [Command]) -> [Message] {
+        commands.flatMap { console.handle(.request($0)) }.compactMap { output in
+            guard case .send(let message) = output else { return nil }
+            return message
         }
     }
 
