@@ -12,6 +12,8 @@ import QdbProtocol
 /// which breakpoints go the original's way (`set_break`, `clear_break`).
 public struct ClientSession: Sendable {
     public enum Input: Hashable, Sendable {
+        /// The connection to the server is up: attach with `start`.
+        case connected
         /// A request of the front end (`disable` ends the session).
         case request(Command)
         case connection(ConnectionEvent)
@@ -53,19 +55,24 @@ public struct ClientSession: Sendable {
     /// shown at once; the others wait to see whether the session ends.
     private var endingError: (error: ErrorInfo, isShown: Bool)?
     private let address: String
+    private let authMessage: String
 
     /// The error kinds the server sends just before it ends a session it
     /// will not (or can no longer) serve.
     private static let endingErrorTypes: Set<String> = ["auth", "tracer", "socket", "event"]
 
-    /// `address` names the server in a lost connection's message.
-    public init(address: String) {
+    /// `address` names the server in a lost connection's message;
+    /// `authMessage` is the payload of `start`, checked by the server.
+    public init(address: String, authMessage: String = "") {
         self.address = address
+        self.authMessage = authMessage
     }
 
     public mutating func handle(_ input: Input) -> [Output] {
         guard !model.isEnded else { return [] }
         switch input {
+        case .connected:
+            return [.send(Command.start(.string(authMessage)).message)]
         case .request(let command):
             return request(command)
         case .connection(.message(let message)):

@@ -74,9 +74,10 @@ public struct ConsoleSession: Sendable {
     /// again.
     public var knownBreakpoints: [NumberedBreakpoint] { session.model.breakpoints }
 
-    /// `address` names the server in a lost connection's message.
-    public init(address: String = "the server") {
-        session = ClientSession(address: address)
+    /// `address` names the server in a lost connection's message;
+    /// `authMessage` is what `start` sends.
+    public init(address: String = "the server", authMessage: String = "") {
+        session = ClientSession(address: address, authMessage: authMessage)
     }
 
     /// The names of the commands, sorted, for completing them.

@@ -9,6 +9,8 @@ import QdbProtocol
 /// Ctrl-C, the quit deadline, and `restart`.
 struct ClientStateMachine {
     enum Input: Hashable, Sendable {
+        /// The connection is up: attach, then send these settings.
+        case connected(settings: [Command])
         case line(String)
         case endOfInput
         /// Ctrl-C at the prompt.
@@ -42,14 +44,16 @@ struct ClientStateMachine {
     /// `qdb-cli run`, which started it.
     let canRestart: Bool
 
-    init(address: String, canRestart: Bool = false) {
-        console = ConsoleSession(address: address)
+    init(address: String, authMessage: String = "", canRestart: Bool = false) {
+        console = ConsoleSession(address: address, authMessage: authMessage)
         self.canRestart = canRestart
     }
 
     mutating func handle(_ input: Input) -> [Output] {
         guard state != .finished else { return [] }
         switch input {
+        case .connected(let settings):
+            return forward(.connected) + settings.flatMap { forward(.request($0)) }
         case .line(let line):
             return perform(console.interpret(line))
         case .endOfInput:

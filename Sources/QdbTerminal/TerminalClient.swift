@@ -37,9 +37,10 @@ public enum TerminalClient {
         } catch {
             return .failed(error)
         }
-        connection.send(Command.start(.string(options.authMessage)).message)
-        for setting in options.settings {
-            connection.send(setting.message)
+        var machine = ClientStateMachine(
+            address: options.address.description, authMessage: options.authMessage, canRestart: options.canRestart)
+        for case .send(let message) in machine.handle(.connected(settings: options.settings)) {
+            connection.send(message)
         }
 
         let transcript = TranscriptFile(uuid: options.uuid, directory: options.transcriptDirectory)
@@ -73,7 +74,6 @@ public enum TerminalClient {
         }
 
         let usesColor = Self.usesColor
-        var machine = ClientStateMachine(address: options.address.description, canRestart: options.canRestart)
         var exit = ClientExit.sessionOver
         var linesHandled = 0
         session: for await input in inputs {

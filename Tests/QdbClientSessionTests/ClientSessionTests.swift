@@ -144,6 +144,13 @@ extension ClientSession {
 }
 
 @Suite struct SessionEndTests {
+    @Test func attachesWithItsAuthMessage() {
+        var session = ClientSession(address: "ws://h/u", authMessage: "token")
+        #expect(session.handle(.connected) == [.send(Message("start", "token"))])
+        #expect(session.model.phase == .attaching)
+    }
+
+
     @Test func aQuitEndsWhenTheServerConfirms() {
         var session = ClientSession(address: "ws://h/u")
         #expect(session.handle(.request(.disable("soft"))) == [.send(Message("disable", "soft"))])

@@ -46,6 +46,12 @@ extension ClientStateMachine {
         #expect(machine.state == .attached)
     }
 
+    @Test func attachesThenSendsTheSettings() {
+        var machine = ClientStateMachine(address: address, authMessage: "secret")
+        #expect(machine.handle(.connected(settings: [.stopAllThreads(true)]))
+            == [.send(Message("start", "secret")), .send(Message("stop_all_threads", true))])
+    }
+
     @Test func pausesOnCtrlC() {
         var machine = ClientStateMachine(address: address)
         #expect(machine.handle(.interrupt) == [.send(Message("pause"))])

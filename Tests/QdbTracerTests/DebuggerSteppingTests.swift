@@ -1,7 +1,7 @@
 import Testing
 @testable import QdbTracer
 
-/// The program of the conformance transcripts:
+/// The program the original qdb's sessions were recorded with:
 ///
 ///     1 def add(a, b):            9     return result
 ///     2     total = a + b        12 x = 1

@@ -1,7 +1,7 @@
 /// Where stepping stops next: bdb's `stopframe`, `returnframe` and
 /// `stoplineno`, kept in bdb's own terms because its subtle combinations
 /// (a `next` on a return event turning into a step, `return` from the
-/// outermost frame) are exactly what the conformance transcripts pin down.
+/// outermost frame) are exactly what the original qdb's recorded sessions pin down.
 ///
 /// | command            | stopFrame    | returnFrame | stopLine |
 /// |--------------------|--------------|-------------|----------|

@@ -117,9 +117,10 @@ and by gud's arrow; WHAT names the move for a failure."
     (with-current-buffer buffer
       (if (eq buffer gud-comint-buffer)
           (gud-call "quit")
-        (goto-char (point-max))
-        (insert "quit")
-        (comint-send-input)))
+        ;; Not `comint-send-input': with `comint-process-echoes' it waits
+        ;; for the echo and then reads the buffer's process, which qdb-cli
+        ;; may have ended by then, quitting at once.
+        (process-send-string process "quit\n")))
     (qdb-test-wait "qdb-cli to exit" (lambda () (not (process-live-p process))))
     (qdb-test-check (eq (process-exit-status process) 0)
                     "qdb-cli exited with %s" (process-exit-status process))
