@@ -168,14 +168,14 @@ let package = Package(
         .target(name: "QdbTestSupport", dependencies: ["QdbProtocol"], path: "Tests/QdbTestSupport"),
 
         .testTarget(name: "QdbProtocolTests", dependencies: ["QdbProtocol"]),
-        .testTarget(name: "QdbClientSessionTests", dependencies: ["QdbClientSession"]),
-        .testTarget(name: "QdbConsoleTests", dependencies: ["QdbConsole", "QdbClientSession"]),
+        .testTarget(name: "QdbClientSessionTests", dependencies: ["QdbClientSession", "QdbProtocol"]),
+        .testTarget(name: "QdbConsoleTests", dependencies: ["QdbConsole", "QdbClientSession", "QdbProtocol"]),
         .testTarget(name: "QdbServerTests", dependencies: ["QdbServer", "QdbTestSupport"] + nio),
         .testTarget(
             name: "QdbTracerTests", dependencies: ["QdbTracer", "CPython", "QdbTestSupport"],
             swiftSettings: python.swiftSettings, linkerSettings: python.embedding),
-        .testTarget(name: "QdbConnectionTests", dependencies: ["QdbConnection", "QdbClientSession"] + nio),
-        .testTarget(name: "QdbTerminalTests", dependencies: ["QdbTerminal", "QdbClientSession", "QdbTestSupport"]),
+        .testTarget(name: "QdbConnectionTests", dependencies: ["QdbConnection", "QdbClientSession", "QdbProtocol"] + nio),
+        .testTarget(name: "QdbTerminalTests", dependencies: ["QdbTerminal", "QdbClientSession", "QdbConsole", "QdbProtocol", "QdbTestSupport"]),
         .testTarget(
             name: "EndToEndTests", dependencies: ["QdbProtocol", "QdbTestSupport"],
             exclude: ["Fixtures", "ClientFixtures", "Emacs"]),

@@ -61,6 +61,13 @@ public struct ClientSession: Sendable {
     /// will not (or can no longer) serve.
     private static let endingErrorTypes: Set<String> = ["auth", "tracer", "socket", "event"]
 
+    /// Whether the tracer answers `command` (or the stop it leads to
+    /// does): a front end that prompts after each command's output knows
+    /// the command is done when it sent only requests that get no answer.
+    public static func expectsReply(_ command: Command) -> Bool {
+        PendingRequests.expectsReply(command)
+    }
+
     /// `address` names the server in a lost connection's message;
     /// `authMessage` is the payload of `start`, checked by the server.
     public init(address: String, authMessage: String = "") {

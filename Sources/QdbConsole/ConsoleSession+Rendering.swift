@@ -47,7 +47,8 @@ extension ConsoleSession {
         case .watchlist(let entries):
             return renderWatchlist(entries)
         case .print(let output):
-            return renderEvaluation(output, isOurs: request != nil)
+            // A breakpoint's commands speak for whoever set them, as in pdb.
+            return renderEvaluation(output, isOurs: request != nil || output.breakpoint != nil)
         case .list(let text):
             return renderListing(text, request: request)
         case .error(let error):
@@ -101,6 +102,11 @@ extension ConsoleSession {
         }
         defer { repeatedStop = .hide }
         guard stack != shownStack || repeatedStop == .show, let frame = stack.selectedFrame else { return [] }
+        guard !stack.isSilent else {
+            // pdb prints nothing at a `silent` breakpoint's stop.
+            shownStack = stack
+            return []
+        }
         // A stop in another thread than the last one shown says which.
         let header = stack.thread.flatMap { thread in
             thread != shownStack?.thread ? [threadLine(thread)] : nil
@@ -207,11 +213,18 @@ extension ConsoleSession {
             return [.error("condition", "\(failure.condition) (line \(failure.line)): \(failure.output)")]
         }
         let text = error.data.stringValue ?? error.data.serialized()
+        if Self.pdbMessages.contains(text) {
+            return [ConsoleLine(text)]
+        }
         if Self.pdbErrorTypes.contains(error.type) {
             return ConsoleLine.lines(of: "*** " + text, .error)
         }
         return [.error(error.type, text)]
     }
+
+    /// What the tracer reports as an error where pdb prints a plain
+    /// message (no breakpoint past the end of the file).
+    private static let pdbMessages: Set<String> = ["End of file"]
 
     /// The errors of pdb's commands, shown as pdb shows them.
     private static let pdbErrorTypes: Set<String> = [

@@ -15,6 +15,9 @@ public struct ConsoleSession: Sendable {
 
     public enum Output: Hashable, Sendable {
         case show([ConsoleLine])
+        /// A reply to a request of ours that shows nothing (an empty
+        /// breakpoint list, say): the command is done all the same.
+        case quietReply
         case send(Message)
         /// The session is over: nothing comes out after this.
         case ended(ClientExit)
@@ -103,6 +106,9 @@ public struct ConsoleSession: Sendable {
                 return [.send(message)]
             case .update(let update):
                 let lines = render(update)
+                if lines.isEmpty, case .event(_, answering: _?) = update {
+                    return [.quietReply]
+                }
                 return lines.isEmpty ? [] : [.show(lines)]
             case .ended(let exit):
                 let remaining = flush()

@@ -22,6 +22,10 @@ struct ClientStateMachine {
 
     enum Output: Hashable, Sendable {
         case show([ConsoleLine])
+        /// A typed command is done and showed nothing: a terminal that
+        /// prompts after output prompts again, as pdb does after every
+        /// command.
+        case commandDone
         case send(Message)
         /// Feed `quitDeadlinePassed` back after `quitDeadline`.
         case startQuitDeadline
@@ -55,7 +59,7 @@ struct ClientStateMachine {
         case .connected(let settings):
             return forward(.connected) + settings.flatMap { forward(.request($0)) }
         case .line(let line):
-            return perform(console.interpret(line))
+            return Self.markingQuietCommands(perform(console.interpret(line)))
         case .endOfInput:
             return perform(console.interpretEndOfInput())
         case .interrupt:
@@ -92,10 +96,23 @@ struct ClientStateMachine {
         }
     }
 
+    /// A command that shows nothing and waits for no reply is done at once.
+    private static func markingQuietCommands(_ outputs: [Output]) -> [Output] {
+        let isAnswered = outputs.contains { output in
+            switch output {
+            case .show, .commandDone, .finish: true
+            case .send(let message): ClientSession.expectsReply(Command(message))
+            case .startQuitDeadline: true
+            }
+        }
+        return isAnswered ? outputs : outputs + [.commandDone]
+    }
+
     private mutating func forward(_ input: ClientSession.Input) -> [Output] {
         console.handle(input).map { output in
             switch output {
             case .show(let lines): return .show(lines)
+            case .quietReply: return .commandDone
             case .send(let message): return .send(message)
             case .ended(let exit):
                 state = .finished

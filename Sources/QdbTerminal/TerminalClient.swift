@@ -92,6 +92,8 @@ public enum TerminalClient {
                 case .show(let lines):
                     terminal.show(lines.map { $0.text(colored: usesColor) })
                     transcript?.append(lines.map(\.plainText))
+                case .commandDone:
+                    terminal.showPrompt()
                 case .send(let message):
                     connection.send(message)
                 case .startQuitDeadline:

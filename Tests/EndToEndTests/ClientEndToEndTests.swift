@@ -9,16 +9,16 @@ import Testing
 /// types and sees, what reaches the tracer, and how sessions end.
 @Suite(.serialized) struct ClientEndToEndTests {
     @Test func debugsThroughTheServer() throws {
-        let session = try ClientSession()
+        let session = try ClientTestSession()
         let tracer = try session.attachTracer()
         let terminal = try session.launchClient(["-a", "hello"])
         try tracer.expectMessage(Message("start", "hello"))
-        try tracer.answerStart(stoppedAt: ClientSession.frame(line: 1, code: "x = 1"))
+        try tracer.answerStart(stoppedAt: ClientTestSession.frame(line: 1, code: "x = 1"))
         try terminal.waitFor("-> x = 1\n(qdb) ")
 
         terminal.type("n\r")
         try tracer.expectMessage(Message("next"))
-        try tracer.sendStop(at: ClientSession.frame(line: 2, code: "y = x + 1"))
+        try tracer.sendStop(at: ClientTestSession.frame(line: 2, code: "y = x + 1"))
         var screen = try terminal.waitFor("> /work/app.py(2)<module>()\n-> y = x + 1\n")
         #expect(screen.contains("qdb connected to ws://127.0.0.1:\(session.server.clientPort)/\(session.uuid)"))
         #expect(screen.occurrences(of: "-> x = 1\n") == 1, "attaching shows the first stop once")
@@ -59,7 +59,7 @@ import Testing
         try tracer.expectMessage(Message("continue"))
         terminal.type("\u{03}")
         try tracer.expectMessage(Message("pause"))
-        try tracer.sendStop(at: ClientSession.frame(line: 9, code: "while running: pass"))
+        try tracer.sendStop(at: ClientTestSession.frame(line: 9, code: "while running: pass"))
         screen = try terminal.waitFor("-> while running: pass\n")
 
         terminal.type("q\r")
@@ -78,18 +78,18 @@ import Testing
     }
 
     @Test func sharesTheSessionWithAnotherClient() throws {
-        let session = try ClientSession()
+        let session = try ClientTestSession()
         let tracer = try session.attachTracer()
         let terminal = try session.launchClient()
         try tracer.expectMessage(Message("start", ""))
-        try tracer.answerStart(stoppedAt: ClientSession.frame(line: 1, code: "x = 1"))
+        try tracer.answerStart(stoppedAt: ClientTestSession.frame(line: 1, code: "x = 1"))
         try terminal.waitFor("-> x = 1\n(qdb) ")
 
         let other = try WebSocketTestClient(port: session.server.clientPort, path: session.clientPath)
         try other.send(Message("start", ""))
         try tracer.expectMessage(Message("start", ""))
         try tracer.send(Message("breakpoints", [["file": "/work/app.py", "line": 5, "temp": .null, "cond": .null, "func": .null]]))
-        try tracer.sendStop(at: ClientSession.frame(line: 1, code: "x = 1"))
+        try tracer.sendStop(at: ClientTestSession.frame(line: 1, code: "x = 1"))
         for event in ["breakpoints", "watchlist", "stack"] {
             #expect(try other.receiveMessage().name == event)
         }
@@ -101,9 +101,9 @@ import Testing
         // What qdb-cli causes, the other client sees...
         terminal.type("n\r")
         try tracer.expectMessage(Message("next"))
-        try tracer.sendStop(at: ClientSession.frame(line: 2, code: "y = 2"))
+        try tracer.sendStop(at: ClientTestSession.frame(line: 2, code: "y = 2"))
         #expect(try other.receiveMessage() == Message("watchlist", []))
-        #expect(try other.receiveMessage() == Message("stack", ["index": 0, "stack": [ClientSession.frame(line: 2, code: "y = 2")]]))
+        #expect(try other.receiveMessage() == Message("stack", ["index": 0, "stack": [ClientTestSession.frame(line: 2, code: "y = 2")]]))
         try terminal.waitFor("-> y = 2\n(qdb) ")
         terminal.type("p y\r")
         try tracer.expectMessage(Message("eval", "y"))
@@ -118,7 +118,7 @@ import Testing
         try terminal.waitFor(">>> 2 ** 8\n256\n")
         try other.send(Message("step"))
         try tracer.expectMessage(Message("step"))
-        try tracer.sendStop(at: ClientSession.frame(line: 3, code: "z = 3"))
+        try tracer.sendStop(at: ClientTestSession.frame(line: 3, code: "z = 3"))
         try terminal.waitFor("> /work/app.py(3)<module>()\n-> z = 3\n")
 
         terminal.type("q hard\r")
@@ -130,7 +130,7 @@ import Testing
     }
 
     @Test func reportsARefusedAuthentication() throws {
-        let session = try ClientSession(serverArguments: ["--client-auth", "s3cret"])
+        let session = try ClientTestSession(serverArguments: ["--client-auth", "s3cret"])
         let terminal = try session.launchClient(["-a", "wrong"])
         #expect(try terminal.waitForExit() == 1)
         let screen = try terminal.waitFor("qdb-cli: authentication refused: Authentication failed\n")
@@ -138,18 +138,18 @@ import Testing
     }
 
     @Test func reportsThatNoTracerCame() throws {
-        let session = try ClientSession(serverArguments: ["--attach-timeout", "0.3"])
+        let session = try ClientTestSession(serverArguments: ["--attach-timeout", "0.3"])
         let terminal = try session.launchClient()
         #expect(try terminal.waitForExit() == 1)
         try terminal.waitFor("qdb-cli: session ended: No tracer\n")
     }
 
     @Test func reportsATracerThatWentAway() throws {
-        let session = try ClientSession()
+        let session = try ClientTestSession()
         let tracer = try session.attachTracer()
         let terminal = try session.launchClient()
         try tracer.expectMessage(Message("start", ""))
-        try tracer.answerStart(stoppedAt: ClientSession.frame(line: 1, code: "x = 1"))
+        try tracer.answerStart(stoppedAt: ClientTestSession.frame(line: 1, code: "x = 1"))
         try terminal.waitFor("-> x = 1\n(qdb) ")
         tracer.close()
         #expect(try terminal.waitForExit() == 1)
@@ -157,7 +157,7 @@ import Testing
     }
 
     @Test func reportsAServerThatWentAway() throws {
-        let session = try ClientSession()
+        let session = try ClientTestSession()
         let tracer = try session.attachTracer()
         let terminal = try session.launchClient()
         try tracer.expectMessage(Message("start", ""))
@@ -169,7 +169,7 @@ import Testing
     }
 
     @Test func reportsAServerThatIsNotRunning() throws {
-        let session = try ClientSession()
+        let session = try ClientTestSession()
         let closedPort = try ClosedPort()
         let terminal = try session.launchClient(port: closedPort.port)
         #expect(try terminal.waitForExit() == 1)

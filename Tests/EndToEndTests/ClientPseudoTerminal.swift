@@ -129,6 +129,28 @@ final class PseudoTerminal {
         }
     }
 
+    /// Waits until `condition` holds of the screen and then nothing more
+    /// comes for `quiet`; returns the screen.
+    @discardableResult
+    func waitUntil(
+        quietFor quiet: Duration = .milliseconds(200), timeout: Duration = .seconds(10),
+        _ condition: (String) -> Bool
+    ) throws -> String {
+        let deadline = ContinuousClock.now + timeout
+        while true {
+            let screen = screenText
+            let received = output.count
+            if condition(screen) {
+                _ = readOutput(until: min(deadline, ContinuousClock.now + quiet))
+                if output.count == received { return screen }
+                continue
+            }
+            guard ContinuousClock.now < deadline, readOutput(until: deadline) else {
+                throw Failure(description: "timed out waiting; screen:\n\(screen)")
+            }
+        }
+    }
+
     /// Does `action` again every `interval` until the screen shows `text`.
     func retry(
         until text: String, every interval: Duration = .seconds(1), timeout: Duration = .seconds(10),

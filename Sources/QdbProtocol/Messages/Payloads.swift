@@ -69,24 +69,34 @@ public struct Stack: Hashable, Sendable {
     public var index: Int
     public var frames: [StackFrame]
     public var thread: ThreadInfo?
+    /// Extension: a stop that its breakpoint's `silent` commands left
+    /// stopped, which pdb does not print (key `silent`, present only when
+    /// true).
+    public var isSilent: Bool
 
-    public init(index: Int, frames: [StackFrame], thread: ThreadInfo? = nil) {
+    public init(index: Int, frames: [StackFrame], thread: ThreadInfo? = nil, isSilent: Bool = false) {
         self.index = index
         self.frames = frames
         self.thread = thread
+        self.isSilent = isSilent
     }
 
     public init?(json: JSONValue) {
         guard let index = json["index"]?.intValue, let list = json["stack"]?.arrayValue else { return nil }
         let frames = list.compactMap(StackFrame.init(json:))
         guard frames.count == list.count else { return nil }
-        self.init(index: index, frames: frames, thread: json["thread"].flatMap(ThreadInfo.init(json:)))
+        self.init(
+            index: index, frames: frames, thread: json["thread"].flatMap(ThreadInfo.init(json:)),
+            isSilent: json["silent"]?.boolValue ?? false)
     }
 
     public var json: JSONValue {
         var members: [(String, JSONValue)] = [("index", JSONValue(index)), ("stack", .array(frames.map(\.json)))]
         if let thread {
             members.append(("thread", thread.json))
+        }
+        if isSilent {
+            members.append(("silent", true))
         }
         return .object(JSONObject(members))
     }
@@ -131,11 +141,15 @@ public struct PrintOutput: Hashable, Sendable {
     public var input: JSONValue
     public var exception: JSONValue
     public var output: String
+    /// Extension: the breakpoint whose `commands` ran this eval, so that
+    /// clients show it as pdb does (docs/protocol-extensions.md).
+    public var breakpoint: Int?
 
-    public init(input: JSONValue, exception: JSONValue, output: String) {
+    public init(input: JSONValue, exception: JSONValue, output: String, breakpoint: Int? = nil) {
         self.input = input
         self.exception = exception
         self.output = output
+        self.breakpoint = breakpoint
     }
 
     /// A chunk the program wrote to `stream` (`<stdout>` or `<stderr>`).
@@ -155,11 +169,17 @@ public struct PrintOutput: Hashable, Sendable {
 
     public init?(json: JSONValue) {
         guard let output = json["output"]?.stringValue else { return nil }
-        self.init(input: json["input"] ?? .null, exception: json["exc"] ?? .null, output: output)
+        self.init(
+            input: json["input"] ?? .null, exception: json["exc"] ?? .null, output: output,
+            breakpoint: json["breakpoint"]?.intValue)
     }
 
     public var json: JSONValue {
-        ["input": input, "exc": exception, "output": .string(output)]
+        var members: [(String, JSONValue)] = [("input", input), ("exc", exception), ("output", .string(output))]
+        if let breakpoint {
+            members.append(("breakpoint", JSONValue(breakpoint)))
+        }
+        return .object(JSONObject(members))
     }
 }
 

@@ -22,6 +22,8 @@ struct PlainLineReader: LineReader {
         var isPromptShown = false
         let showsPrompt = self.showsPrompt
         func printAbove(_ lines: [String]) {
+            // Nothing to show, only a prompt that is due: once is enough.
+            if lines.isEmpty && isPromptShown { return }
             // A prompt cannot be erased here, so output starts below it:
             // each stop's `> file(line)func()` must begin a line for gud.
             let prompt = showsPrompt ? terminal.nextPrompt() : ""

@@ -12,6 +12,8 @@ import Synchronization
 final class TerminalThread: Sendable {
     private struct Inbox {
         var lines: [String] = []
+        /// A command finished with nothing to show: the prompt is due.
+        var isPromptDue = false
         var isStopping = false
         /// What the next line is asked with, as the console last said; it
         /// changes inside `commands`, `interact` and `cl`'s question.
@@ -54,6 +56,13 @@ final class TerminalThread: Sendable {
     func show(_ lines: [String]) {
         guard !lines.isEmpty else { return }
         inbox.withLock { $0.lines += lines }
+        wakeup.wake(.inbox)
+    }
+
+    /// Has the reader prompt again although nothing is shown; from any
+    /// thread.
+    func showPrompt() {
+        inbox.withLock { $0.isPromptDue = true }
         wakeup.wake(.inbox)
     }
 
@@ -121,11 +130,11 @@ final class TerminalThread: Sendable {
                 case .terminate: deliver(.endOfInput)
                 }
             }
-            let (lines, isStopping) = inbox.withLock { inbox in
-                defer { inbox.lines = [] }
-                return (inbox.lines, inbox.isStopping)
+            let (lines, isPromptDue, isStopping) = inbox.withLock { inbox in
+                defer { (inbox.lines, inbox.isPromptDue) = ([], false) }
+                return (inbox.lines, inbox.isPromptDue, inbox.isStopping)
             }
-            if !lines.isEmpty {
+            if !lines.isEmpty || isPromptDue {
                 printAbove(lines)
             }
             if isStopping { return .stopping }

@@ -1,4 +1,5 @@
 import CPython
+import Glibc
 import QdbProtocol
 
 /// Breakpoint commands: the original's `set_break` and `clear_break`, and
@@ -11,11 +12,15 @@ extension TracerSession {
     func setBreakpoint(_ payload: JSONValue, numbered: Bool) {
         let command = numbered ? "add_break" : "set_break"
         guard !payload.isNull else { return payloadMissing(command) }
-        guard let request = breakpointRequest(payload, command: command) else { return }
+        guard let request = breakpointRequest(payload, command: command, numbered: numbered) else { return }
         let lines = sources.lines(of: request.file) ?? []
+        if numbered && access(request.file, R_OK) != 0 {
+            let name = payload["file"]?.stringValue ?? request.file
+            return send(.error(ErrorInfo(type: command, "'\(name)' not found from sys.path")))
+        }
         guard request.line >= 1 && request.line <= lines.count else {
             guard !numbered else {
-                return send(.error(ErrorInfo(type: command, "End of file: \(request.file) has \(lines.count) lines")))
+                return send(.error(ErrorInfo(type: command, Self.endOfFile)))
             }
             let described = JSONConversion.pythonRepr([
                 "file": .string(request.file), "line": JSONValue(request.line),
@@ -38,6 +43,9 @@ extension TracerSession {
             send(.breakChanged(BreakpointChangeInfo(.set, added.numbered)))
         }
     }
+
+    /// pdb's answer to a line past the end of the file.
+    static let endOfFile = "End of file"
 
     /// pdb's `checkline`: a line that can hold a breakpoint is neither
     /// blank nor a comment nor a docstring's first line. (A function
@@ -170,7 +178,7 @@ extension TracerSession {
     /// default file. `{"func": NAME}` alone names a function visible from
     /// the selected frame, as pdb's `break NAME`. Sends the documented
     /// error and returns nil when the payload will not do.
-    func breakpointRequest(_ payload: JSONValue, command: String) -> BreakpointInfo? {
+    func breakpointRequest(_ payload: JSONValue, command: String, numbered: Bool = false) -> BreakpointInfo? {
         let cannotRead = ErrorInfo(type: command, "Could not read Breakpoint from \(JSONConversion.pythonRepr(payload))")
         guard payload.objectValue != nil else {
             send(.error(cannotRead))
@@ -186,13 +194,18 @@ extension TracerSession {
             return nil
         }
         if payload["line"]?.nonNull == nil, let name = function?.stringValue {
-            guard var located = locateFunction(name) else {
-                send(.error(ErrorInfo(type: command, "Could not find function '\(name)' (not defined yet? try FILE:LINE)")))
+            guard let located = locateFunction(name) else {
+                let error = numbered
+                    ? "The specified object '\(name)' is not a function or was not found along sys.path."
+                    : "Could not find function '\(name)' (not defined yet? try FILE:LINE)"
+                send(.error(ErrorInfo(type: command, error)))
                 return nil
             }
-            located.temporary = temporary?.boolValue
-            located.condition = condition?.stringValue
-            return located
+            // pdb (3.13) puts a function's breakpoint on its first line
+            // that runs; the original, on its `def` line.
+            return BreakpointInfo(
+                file: located.file, line: numbered ? located.firstLine : located.defLine,
+                temporary: temporary?.boolValue, condition: condition?.stringValue, function: located.name)
         }
         let file = payload["file"]?.stringValue.map { FilePaths.canonical($0) } ?? options.defaultFile
         guard let file, let line = payload["line"]?.intValue else {
@@ -204,9 +217,20 @@ extension TracerSession {
             function: function?.stringValue)
     }
 
-    /// Where the function `name` (evaluated in the selected frame, or in
-    /// `__main__` while running) is defined: its file and `def` line.
-    private func locateFunction(_ name: String) -> BreakpointInfo? {
+    /// A function a breakpoint names: its code's name, file, `def` line
+    /// and first line that runs.
+    private struct FunctionLocation {
+        let name: String
+        let file: String
+        let defLine: Int
+        let firstLine: Int
+    }
+
+    /// Where the function `name` is, as pdb finds it: evaluated in the
+    /// selected frame (or in `__main__` while running), or else, for a
+    /// function not defined yet, the first `def name` in the source of the
+    /// current file.
+    private func locateFunction(_ name: String) -> FunctionLocation? {
         defer { PyErr_Clear() }
         let found: PythonObject?
         if let frame = currentStop?.selectedFrame {
@@ -214,15 +238,49 @@ extension TracerSession {
         } else {
             found = try? PythonObject.importModule("__main__").attribute("__dict__").item(name)
         }
-        guard var function = found else { return nil }
-        if let underlying = try? function.attribute("__func__") {
-            function = underlying
+        if var function = found {
+            if let underlying = try? function.attribute("__func__") {
+                function = underlying
+            }
+            if let code = try? function.attribute("__code__") {
+                return Self.location(of: code)
+            }
         }
-        guard let code = try? function.attribute("__code__"),
-              let file = try? code.attribute("co_filename").stringValue,
-              let line = try? code.attribute("co_firstlineno").intValue,
-              let codeName = try? code.attribute("co_name").stringValue
+        return functionInSource(name)
+    }
+
+    /// The first function called `name` in the current file's source.
+    private func functionInSource(_ name: String) -> FunctionLocation? {
+        guard let file = currentStop?.selectedFrame?.file ?? options.defaultFile,
+              let lines = sources.lines(of: file),
+              let module = try? PythonObject.builtin("compile").call(
+                  PythonObject(lines.joined(separator: "\n")), PythonObject(file), PythonObject("exec"))
         else { return nil }
-        return BreakpointInfo(file: FilePaths.canonical(file), line: line, function: codeName)
+        var candidates = [module]
+        var best: FunctionLocation?
+        while let code = candidates.popLast() {
+            for constant in (try? code.attribute("co_consts").sequenceItems) ?? [] {
+                guard (try? constant.attribute("co_consts")) != nil else { continue }
+                candidates.append(constant)
+                if let location = Self.location(of: constant), location.name == name,
+                   location.defLine < best?.defLine ?? Int.max {
+                    best = location
+                }
+            }
+        }
+        return best.map { FunctionLocation(name: $0.name, file: file, defLine: $0.defLine, firstLine: $0.firstLine) }
+    }
+
+    /// A code object's place. Its first line that runs is the first line
+    /// its bytecode has past the `def` line (where RESUME is), as pdb's
+    /// `find_first_executable_line` finds it.
+    private static func location(of code: PythonObject) -> FunctionLocation? {
+        guard let file = try? code.attribute("co_filename").stringValue,
+              let defLine = try? code.attribute("co_firstlineno").intValue,
+              let name = try? code.attribute("co_name").stringValue
+        else { return nil }
+        let ranges = (try? code.callMethod("co_lines")).flatMap { try? PythonObject.builtin("list").call($0).sequenceItems } ?? []
+        let firstLine = ranges.lazy.compactMap { $0.sequenceItems.last?.intValue }.first { $0 != defLine } ?? defLine
+        return FunctionLocation(name: name, file: FilePaths.canonical(file), defLine: defLine, firstLine: firstLine)
     }
 }

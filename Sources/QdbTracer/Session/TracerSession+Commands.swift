@@ -163,7 +163,9 @@ extension TracerSession {
     private func evaluate(_ source: JSONValue, prettyPrinting: Bool, in frame: PythonFrame) {
         // The original says "eval" for pprint too.
         guard !source.isNull else { return payloadMissing("eval") }
-        send(.print(evaluator.execute(source, in: frame, prettyPrinting: prettyPrinting)))
+        var result = evaluator.execute(source, in: frame, prettyPrinting: prettyPrinting)
+        result.breakpoint = runningCommandsOf
+        send(.print(result))
         refreshWatchlist()
         send(.watchlist(watchlist.entries))
     }

@@ -62,6 +62,9 @@ final class TracerSession: @unchecked Sendable {
     /// What the last `-c` line stands for, not sent yet (`disable 1 2`).
     private var pendingStartupCommands: [Command] = []
     private var startupConsole = ConsoleSession()
+    /// The breakpoint whose `commands` are running: their eval results
+    /// say so (the `breakpoint` key of `print`).
+    var runningCommandsOf: Int?
     /// Set by the first client `start`: after that, an `error` event comes
     /// from a client, not from the server.
     var clientAttached = false
@@ -301,16 +304,15 @@ final class TracerSession: @unchecked Sendable {
         var isNews = !parked
         while state == .active {
             if stops.selected == thread {
-                let commands = isNews ? BreakpointCommands(context.breakpoint) : nil
-                var outcome: LoopOutcome?
-                if let commands, commands.isSilent {
-                    outcome = runBreakpointCommands(commands, in: thread)
+                if isNews, let failure = context.breakpoint?.conditionFailure {
+                    send(.error(ErrorInfo(type: "condition", data: failure.json)))
                 }
-                if outcome == nil {
-                    show(thread, conditionFailure: isNews ? context.breakpoint?.conditionFailure : nil, withEvent: isNews)
-                    if let commands, !commands.isSilent {
-                        outcome = runBreakpointCommands(commands, in: thread)
-                    }
+                // pdb prints what the commands print, then the stop (unless
+                // `silent`), even when the commands resumed the program.
+                let commands = isNews ? BreakpointCommands(context.breakpoint) : nil
+                let outcome = commands.flatMap { runBreakpointCommands($0, in: thread) }
+                if commands?.isSilent != true || outcome == nil {
+                    show(thread, withEvent: isNews, isSilent: commands?.isSilent == true)
                 }
                 isNews = false
                 let ending = outcome ?? runCommands(thread)
@@ -339,13 +341,10 @@ final class TracerSession: @unchecked Sendable {
 
     /// Tells the clients about the selected thread's stop: the whole of it
     /// the first time, the stack again when the clients come back to it.
-    private func show(_ thread: ThreadPointer, conditionFailure: ConditionFailure?, withEvent: Bool) {
-        if let conditionFailure {
-            send(.error(ErrorInfo(type: "condition", data: conditionFailure.json)))
-        }
+    private func show(_ thread: ThreadPointer, withEvent: Bool, isSilent: Bool = false) {
         refreshWatchlist()
         send(.watchlist(watchlist.entries))
-        sendStack()
+        sendStack(isSilent: isSilent)
         if withEvent, let event = currentStop?.event {
             send(event)
         }
@@ -435,6 +434,8 @@ final class TracerSession: @unchecked Sendable {
     /// as if a client had sent them; nil once they are done and the program
     /// is still stopped, otherwise how the stop ends (a `continue`, say).
     private func runBreakpointCommands(_ commands: BreakpointCommands, in thread: ThreadPointer) -> LoopOutcome? {
+        runningCommandsOf = commands.number
+        defer { runningCommandsOf = nil }
         var console = ConsoleSession()
         for line in commands.lines {
             switch read(line, with: &console) {
@@ -560,8 +561,10 @@ final class TracerSession: @unchecked Sendable {
         channel.send(event.message)
     }
 
-    func sendStack() {
-        if let stack = stackPayload() {
+    /// `isSilent`: a stop the clients need but pdb would not print.
+    func sendStack(isSilent: Bool = false) {
+        if var stack = stackPayload() {
+            stack.isSilent = isSilent
             send(.stack(stack))
         }
     }

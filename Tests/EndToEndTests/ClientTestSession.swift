@@ -8,7 +8,7 @@ import Testing
 /// One end-to-end setting for `qdb-cli`: a real `qdb-server` on ephemeral
 /// ports, a fake tracer speaking the raw protocol, and `qdb-cli` in a
 /// pseudo-terminal, with a home directory and a session uuid of its own.
-final class ClientSession {
+final class ClientTestSession {
     let server: ServerProcess
     let uuid = "cli-\(getpid())-\(UInt32.random(in: 0...UInt32.max))"
     let home: String
@@ -29,7 +29,7 @@ final class ClientSession {
     var clientPath: String { "/\(uuid)" }
 
     /// A tracer that has started the session and stopped at its first line.
-    func attachTracer(stoppedAt frame: JSONValue = ClientSession.frame(line: 1, code: "x = 1")) throws -> TracerTestPeer {
+    func attachTracer(stoppedAt frame: JSONValue = ClientTestSession.frame(line: 1, code: "x = 1")) throws -> TracerTestPeer {
         let tracer = try TracerTestPeer(port: server.tracerPort)
         try tracer.send(TracerTestPeer.start(uuid: uuid))
         try tracer.sendStop(at: frame)

@@ -1,0 +1,177 @@
+#if canImport(Glibc)
+import Glibc
+#endif
+import Foundation
+import QdbTestSupport
+import Testing
+
+/// The same commands typed at `python3.13 -m pdb` and at `qdb-cli run`, on
+/// the same program, each in a pseudo-terminal: what each command prints
+/// must be the same lines. pdb 3.13 is the reference for qdb-cli's texts;
+/// without a python3.13 on this machine there is nothing to compare with.
+@Suite(.serialized, .enabled(if: PdbReference.python != nil, "no python3.13 to run pdb with"))
+struct PdbParityTests {
+    static let program = Executables.packageRoot + "/Tests/EndToEndTests/ClientFixtures/breakpoints.py"
+
+    @Test func breakpointsAsPdbListsAndChangesThem() throws {
+        let file = Self.program
+        try compare([
+            "b",
+            "b 10",
+            "b square",
+            "b \(file):2, n > 2",
+            "tbreak 11",
+            "b",
+            "b 4",
+            "b 9",
+            "b 99",
+            "b nofile.py:3",
+            "disable 1",
+            "enable 1 3",
+            "condition 3 n > 3",
+            "condition 3",
+            "ignore 1 2",
+            "ignore 1",
+            "ignore 9 1",
+            "disable 9",
+            "condition x",
+            "b",
+        ])
+    }
+
+    @Test func stopsAtBreakpointsAsPdbDoes() throws {
+        try compare([
+            "n",
+            "n",
+            "b 10, i == 3",
+            "tbreak square",
+            "c",
+            "p n",
+            "c",
+            "p i",
+            "b",
+            "cl 1",
+            "b 2",
+            "ignore 3 1",
+            "c",
+            "p n",
+            "cl",
+            "y",
+            "b",
+        ])
+    }
+
+    @Test func runsBreakpointCommandsAsPdbDoes() throws {
+        try compare([
+            "n",
+            "n",
+            "b 2",
+            "commands 1",
+            "silent",
+            "p n",
+            "end",
+            "c",
+            "b 11",
+            "commands 2",
+            "p total",
+            "continue",
+            "b 15",
+            "cl 1",
+            "c",
+        ])
+    }
+
+    /// Runs `commands` in both debuggers and expects the same lines from
+    /// each command.
+    private func compare(_ commands: [String], sourceLocation: SourceLocation = #_sourceLocation) throws {
+        let python = try #require(PdbReference.python)
+        var template = Array("/tmp/qdb-parity-XXXXXX".utf8CString)
+        let home = String(cString: mkdtemp(&template))
+        defer { try? FileManager.default.removeItem(atPath: home) }
+        let environment = ["HOME": home, "TERM": "dumb", "NO_COLOR": "1", "PATH": "/usr/bin:/bin"]
+
+        let pdb = try PseudoTerminal(executable: python, arguments: ["-m", "pdb", Self.program], environment: environment)
+        let expected = try Self.record(commands, in: pdb, prompt: "(Pdb) ")
+        let uuid = "parity-\(getpid())-\(UInt32.random(in: 0...UInt32.max))"
+        defer { unlink("/tmp/qdb/.\(uuid)") }
+        let qdb = try PseudoTerminal(
+            executable: try Executables.path(of: "qdb-cli"), arguments: ["run", "-u", uuid, Self.program],
+            environment: environment)
+        let actual = try Self.record(commands, in: qdb, prompt: "(qdb) ")
+        for (index, command) in commands.enumerated() {
+            #expect(actual[index] == expected[index], "after \(command.debugDescription)", sourceLocation: sourceLocation)
+        }
+    }
+
+    /// The prompts a debugger reads lines with: its own, `commands`', and
+    /// `clear`'s question.
+    private static func prompts(_ prompt: String) -> [String] {
+        [prompt, "(com) ", "Clear all breaks? "]
+    }
+
+    /// Types each command once the debugger prompts, and returns the lines
+    /// each one printed: without its echo, the prompts, and the blank lines
+    /// a prompt leaves.
+    private static func record(_ commands: [String], in terminal: PseudoTerminal, prompt: String) throws -> [[String]] {
+        let prompts = prompts(prompt)
+        let endsWithPrompt = { (screen: String) in prompts.contains { screen.hasSuffix($0) } }
+        var screen = try terminal.waitUntil(timeout: .seconds(30), endsWithPrompt)
+        var printed: [[String]] = []
+        for command in commands {
+            let start = screen.count
+            terminal.type(command + "\r")
+            screen = try terminal.waitUntil(timeout: .seconds(30)) { screen in
+                screen.dropFirst(start).contains("\n") && endsWithPrompt(screen)
+            }
+            var lines = screen.dropFirst(start).split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
+            #expect(lines.first == command, "the echo of \(command.debugDescription)")
+            lines.removeFirst()
+            printed.append(lines.compactMap { line in
+                var line = line
+                while let prompt = prompts.first(where: { line.hasPrefix($0) }) {
+                    line.removeFirst(prompt.count)
+                }
+                return line.isEmpty ? nil : line
+            })
+        }
+        terminal.type("q\r")
+        return printed
+    }
+}
+
+/// The interpreter pdb runs under for the comparison.
+enum PdbReference {
+    /// The python under test when it is a 3.13, or else the 3.13 that
+    /// tools/pythons.sh finds.
+    static let python: String? = {
+        var candidates = (try? [Executables.python()]) ?? []
+        candidates += pythonsFound()
+        return candidates.first { version(of: $0) == "3.13" }
+    }()
+
+    private static func version(of python: String) -> String? {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+        process.arguments = [python, "-c", "import sys; print('%d.%d' % sys.version_info[:2])"]
+        let pipe = Pipe()
+        process.standardOutput = pipe
+        process.standardError = FileHandle.nullDevice
+        guard (try? process.run()) != nil else { return nil }
+        let output = pipe.fileHandleForReading.readDataToEndOfFile()
+        process.waitUntilExit()
+        return String(decoding: output, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)
+    }
+
+    /// The interpreters tools/pythons.sh finds, one of each version.
+    private static func pythonsFound() -> [String] {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: Executables.packageRoot + "/tools/pythons.sh")
+        let pipe = Pipe()
+        process.standardOutput = pipe
+        process.standardError = FileHandle.nullDevice
+        guard (try? process.run()) != nil else { return [] }
+        let output = pipe.fileHandleForReading.readDataToEndOfFile()
+        process.waitUntilExit()
+        return String(decoding: output, as: UTF8.self).split(separator: "\n").map(String.init)
+    }
+}
