@@ -1,3 +1,6 @@
+#if canImport(Glibc)
+import Glibc
+#endif
 import Foundation
 import QdbProtocol
 import QdbTestSupport
@@ -66,6 +69,44 @@ import Testing
         #expect(try payload("error", in: session.receive(through: "error"))["data"] == "Breakpoint 1 already deleted")
         try session.send("continue")
         #expect(TracerSession.programOutput(try session.receiveUntilEnd()) == "total 30\n")
+    }
+
+    /// Two qdb-cli clients on one session: a breakpoint either sets has
+    /// one number, and both list the same table.
+    @Test func twoClientsSeeTheSameNumberedBreakpoints() throws {
+        let session = try TracerSession(Self.program)
+        var template = Array("/tmp/qdb-two-clients-XXXXXX".utf8CString)
+        let home = String(cString: mkdtemp(&template))
+        defer { try? FileManager.default.removeItem(atPath: home) }
+        let clients = try (0..<2).map { _ in
+            try PseudoTerminal(
+                executable: try Executables.path(of: "qdb-cli"),
+                arguments: ["-w", "ws://127.0.0.1:\(session.server.clientPort)/{uuid}", "-u", session.uuid],
+                environment: ["HOME": home, "TERM": "dumb", "PATH": "/usr/bin:/bin"])
+        }
+        defer { unlink("/tmp/qdb/.\(session.uuid)") }
+        let file = session.programPath
+        for client in clients {
+            try client.waitFor("> \(file)(1)<module>()")
+        }
+        clients[0].type("b 8\r")
+        try clients[0].waitFor("Breakpoint 1 at \(file):8")
+        clients[1].type("b 2, n > 3\r")
+        try clients[1].waitFor("Breakpoint 2 at \(file):2")
+        let table = """
+            Num Type         Disp Enb   Where
+            1   breakpoint   keep yes   at \(file):8
+            2   breakpoint   keep yes   at \(file):2
+            \tstop only if n > 3
+            """
+        for client in clients {
+            client.type("b\r")
+            try client.waitFor(table)
+        }
+        clients[1].type("q\r")
+        for client in clients {
+            #expect(try client.waitForExit(timeout: .seconds(20)) == 0)
+        }
     }
 
     @Test func runsBreakpointCommandsInTheTracer() throws {

@@ -36,6 +36,11 @@ struct PdbParityTests {
             "disable 9",
             "condition x",
             "b",
+            "cl \(file):10",
+            "cl \(file):10",
+            "cl 2 4",
+            "cl 2",
+            "b",
         ])
     }
 
