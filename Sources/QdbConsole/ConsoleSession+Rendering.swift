@@ -82,9 +82,12 @@ extension ConsoleSession {
         case .retval(let text), .whatis(let text):
             return ConsoleLine.lines(of: text)
         case .source(let source):
-            // `ll` (a request with no expression) marks the current line.
-            let marksFrame = request == .source(.null)
-            let current = marksFrame ? stack?.selectedFrame.flatMap { $0.file == source.file ? $0.line : nil } : nil
+            // `ll` (a request with no expression) marks breakpoints and the
+            // current line; `source EXPR` marks nothing, as in pdb.
+            guard request == .source(.null) else {
+                return numberedLines(source.lines, from: source.firstLine, file: source.file, current: nil, marksBreakpoints: false)
+            }
+            let current = stack?.selectedFrame.flatMap { $0.file == source.file ? $0.line : nil }
             return numberedLines(source.lines, from: source.firstLine, file: source.file, current: current)
         case .display(let display):
             return renderDisplay(display, request: request)
@@ -193,8 +196,11 @@ extension ConsoleSession {
 
     /// Source lines as pdb lists them: the number, `B` on a breakpoint's
     /// line, `->` on the current one, a tab, the line.
-    func numberedLines(_ lines: [String], from first: Int, file: String, current: Int?) -> [ConsoleLine] {
-        let breakpointLines = Set(knownBreakpoints.filter { $0.location.file == file }.map(\.location.line))
+    func numberedLines(
+        _ lines: [String], from first: Int, file: String, current: Int?, marksBreakpoints: Bool = true
+    ) -> [ConsoleLine] {
+        let breakpointLines = marksBreakpoints
+            ? Set(knownBreakpoints.filter { $0.location.file == file }.map(\.location.line)) : []
         return lines.enumerated().map { offset, line in
             let number = first + offset
             let label = String(number)

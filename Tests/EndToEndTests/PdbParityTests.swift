@@ -86,6 +86,24 @@ struct PdbParityTests {
         ])
     }
 
+    @Test func inspectsAFrameAsPdbDoes() throws {
+        try compare([
+            "n",
+            "n",
+            "b square",
+            "c",
+            "a",
+            "ll",
+            "whatis square",
+            "whatis n",
+            "display n * 10",
+            "display",
+            "retval",
+            "source square",
+            "undisplay",
+        ])
+    }
+
     /// Runs `commands` in both debuggers and expects the same lines from
     /// each command.
     private func compare(_ commands: [String], sourceLocation: SourceLocation = #_sourceLocation) throws {

@@ -116,8 +116,8 @@ import Testing
         let source = SourceLines(file: "/work/app.py", firstLine: 6, lines: ["def outer(n):", "    doubled = n * 2"])
         #expect(session.show(.source(source)) == ["  6  \tdef outer(n):", "  7 B->\t    doubled = n * 2"])
         _ = session.sent("source outer")
-        #expect(session.show(.source(source)) == ["  6  \tdef outer(n):", "  7 B\t    doubled = n * 2"],
-                "source marks no current line")
+        #expect(session.show(.source(source)) == ["  6  \tdef outer(n):", "  7  \t    doubled = n * 2"],
+                "source marks neither breakpoints nor the current line, as in pdb")
         _ = session.render(.breakChanged(BreakpointChangeInfo(.deleted, seven)))
         _ = session.sent("l .")
         #expect(session.show(.list("x = 1")) == ["  2  \tx = 1"])
