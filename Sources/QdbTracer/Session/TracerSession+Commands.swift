@@ -32,22 +32,22 @@ extension TracerSession {
             sendLocals(of: selected)
             return nil
         case .args:
-            sendArguments(of: selected)
+            send(inspector.arguments(of: selected))
             return nil
         case .returnValue:
             sendReturnValue()
             return nil
         case .whatis(let payload):
-            whatis(payload, in: selected)
+            send(inspector.whatis(payload, in: selected))
             return nil
         case .source(let payload):
-            sendSource(payload, in: selected)
+            inspector.source(payload, in: selected).map(send)
             return nil
         case .display(let payload):
-            display(payload, in: selected)
+            send(inspector.display(payload, in: selected, compileError: compileError))
             return nil
         case .undisplay(let payload):
-            undisplay(payload, in: selected)
+            inspector.undisplay(payload, in: selected).map(send)
             return nil
         case .jump(let payload):
             jump(payload)
@@ -149,7 +149,7 @@ extension TracerSession {
         case .stopAllThreads(let payload):
             stopAllThreadsCommand(payload)
         case .complete(let payload):
-            sendCompletions(payload)
+            send(inspector.completions(payload, in: currentStop?.selectedFrame))
         case .unknown(let message):
             return unknownCommand(message)
         default:

@@ -54,7 +54,9 @@ final class TracerSession: @unchecked Sendable {
     /// How threads are traced now (what `retrace` last asked for).
     var tracing = TracingPlan.off
     var watchlist = Watchlist()
-    var displays = Displays()
+    /// `args`, `whatis`, `source`, `display` and `complete`, with the
+    /// display expressions.
+    var inspector: FrameInspector
     var sources = SourceFiles()
     /// Commands in client syntax to run at the first stop, before asking
     /// the channel (`python -m qdb -c CMD`), and the console that reads them.
@@ -89,6 +91,7 @@ final class TracerSession: @unchecked Sendable {
             evalFunction: options.evalFunction, exceptionSerializer: options.exceptionSerializer,
             reprFunction: options.reprFunction, defaultNamespace: options.defaultNamespace,
             timeout: options.executionTimeout, watchdog: .shared)
+        inspector = FrameInspector(evaluator: evaluator)
         stopsAllThreads = options.stopAllThreads
         mainThreadID = PythonThreads.mainIdent() ?? UInt(PyThread_get_thread_ident())
     }
@@ -348,7 +351,9 @@ final class TracerSession: @unchecked Sendable {
         if withEvent, let event = currentStop?.event {
             send(event)
         }
-        sendChangedDisplays()
+        if let frame = currentStop?.selectedFrame, let changed = inspector.changedDisplays(in: frame) {
+            send(changed)
+        }
         if stopsAllThreads {
             parkThreads(except: thread)
         }

@@ -172,7 +172,9 @@ and by gud's arrow; WHAT names the move for a failure."
         (qdb-test-gud-output "print total" "^5$" start))
       (qdb-test-gud-clean)
       (qdb-test-quit gud-comint-buffer)
-      (qdb-test-check (null gud-overlay-arrow-position) "the arrow stayed after the session"))))
+      ;; gud's sentinel takes the arrow away once it hears of the exit,
+      ;; which may be after the process is seen gone.
+      (qdb-test-wait "the arrow to go after the session" (lambda () (null gud-overlay-arrow-position))))))
 
 (defun qdb-test-attach ()
   (let* ((cli (qdb-test-env "QDB_CLI"))
