@@ -83,7 +83,7 @@ public struct ClientSession: Sendable {
         case .request(let command):
             return request(command)
         case .connection(.message(let message)):
-            return receive(Event(message))
+            return receive(Event(message), named: message.name)
         case .connection(.unreadableFrame(let reason)):
             return [.update(.unreadableFrame(reason))]
         case .connection(.closed):
@@ -129,7 +129,7 @@ public struct ClientSession: Sendable {
 
     // MARK: Events
 
-    private mutating func receive(_ event: Event) -> [Output] {
+    private mutating func receive(_ event: Event, named name: String?) -> [Output] {
         if case .disable = event {
             if let (error, _) = endingError {
                 return end(.failed(Self.failure(for: error)))
@@ -149,7 +149,7 @@ public struct ClientSession: Sendable {
                 return outputs
             }
         }
-        let answered = pending.take(answeredBy: event)
+        let answered = name.flatMap { pending.take(answeredBy: event, named: $0) }
         noteTracerKind(from: event)
         if case .error(let error) = event, let name = error.unknownCommand, Command.extensionNames.contains(name) {
             return outputs + refused(name, request: answered)

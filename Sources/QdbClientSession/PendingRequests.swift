@@ -57,11 +57,9 @@ struct PendingRequests: Sendable {
         requests.removeAll()
     }
 
-    /// The request `event` answers, removed from the queue; nil when none
-    /// of ours waits for it.
-    mutating func take(answeredBy event: Event) -> Command? {
-        let message = event.message
-        guard let name = message.name else { return nil }
+    /// The request `event` (the message `name`) answers, removed from the
+    /// queue; nil when none of ours waits for it.
+    mutating func take(answeredBy event: Event, named name: String) -> Command? {
         let index: Int?
         switch event {
         case .print(let output):

@@ -219,7 +219,8 @@ extension ConsoleSession {
             return [.error("condition", "\(failure.condition) (line \(failure.line)): \(failure.output)")]
         }
         let text = error.data.stringValue ?? error.data.serialized()
-        if Self.pdbMessages.contains(text) {
+        if error.type == "add_break" && text == ErrorInfo.endOfFile {
+            // pdb says it as a message, not an error.
             return [ConsoleLine(text)]
         }
         if Self.pdbErrorTypes.contains(error.type) {
@@ -227,10 +228,6 @@ extension ConsoleSession {
         }
         return [.error(error.type, text)]
     }
-
-    /// What the tracer reports as an error where pdb prints a plain
-    /// message (no breakpoint past the end of the file).
-    private static let pdbMessages: Set<String> = ["End of file"]
 
     /// The errors of pdb's commands, shown as pdb shows them.
     private static let pdbErrorTypes: Set<String> = [

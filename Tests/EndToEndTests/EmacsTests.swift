@@ -38,7 +38,7 @@ import Testing
         defer { unlink("/tmp/qdb/.\(uuid)") }
         let token = "token-\(UInt32.random(in: 0...UInt32.max))"
         let server = try ServerProcess.launch(["--client-auth", token, "--tracer-auth", token])
-        let home = try Self.scratchDirectory()
+        let home = try makeScratchDirectory("qdb-emacs")
         defer { try? FileManager.default.removeItem(atPath: home) }
         let tracer = try ChildProcess(
             try Executables.path(of: "qdb-python"),
@@ -58,7 +58,7 @@ import Testing
     /// expects it to pass.
     func runEmacs(mode: String, environment: [String: String]) throws {
         let emacs = try #require(try? Executables.searchPath(for: "emacs"), "emacs is not installed: run make deps")
-        let home = try Self.scratchDirectory()
+        let home = try makeScratchDirectory("qdb-emacs")
         defer { try? FileManager.default.removeItem(atPath: home) }
         let process = try ChildProcess(
             emacs,
@@ -73,11 +73,5 @@ import Testing
         let report = "stdout:\n\(process.standardOutput)\nstderr:\n\(process.standardError)"
         #expect(status == 0, "emacs exited with \(status.map(String.init) ?? "nothing, killed after 180 s"); \(report)")
         #expect(process.standardOutput.contains("qdb-test: ok "), "\(report)")
-    }
-
-    static func scratchDirectory() throws -> String {
-        var template = Array("/tmp/qdb-emacs-XXXXXX".utf8CString)
-        guard let path = mkdtemp(&template) else { throw TestSupportError.system("mkdtemp", errno: errno) }
-        return String(cString: path)
     }
 }

@@ -75,8 +75,7 @@ import Testing
     /// one number, and both list the same table.
     @Test func twoClientsSeeTheSameNumberedBreakpoints() throws {
         let session = try TracerSession(Self.program)
-        var template = Array("/tmp/qdb-two-clients-XXXXXX".utf8CString)
-        let home = String(cString: mkdtemp(&template))
+        let home = try makeScratchDirectory("qdb-two-clients")
         defer { try? FileManager.default.removeItem(atPath: home) }
         let clients = try (0..<2).map { _ in
             try PseudoTerminal(

@@ -108,8 +108,7 @@ struct PdbParityTests {
     /// each command.
     private func compare(_ commands: [String], sourceLocation: SourceLocation = #_sourceLocation) throws {
         let python = try #require(PdbReference.python)
-        var template = Array("/tmp/qdb-parity-XXXXXX".utf8CString)
-        let home = String(cString: mkdtemp(&template))
+        let home = try makeScratchDirectory("qdb-parity")
         defer { try? FileManager.default.removeItem(atPath: home) }
         let environment = ["HOME": home, "TERM": "dumb", "NO_COLOR": "1", "PATH": "/usr/bin:/bin"]
 
@@ -173,28 +172,19 @@ enum PdbReference {
     }()
 
     private static func version(of python: String) -> String? {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        process.arguments = [python, "-c", "import sys; print('%d.%d' % sys.version_info[:2])"]
-        let pipe = Pipe()
-        process.standardOutput = pipe
-        process.standardError = FileHandle.nullDevice
-        guard (try? process.run()) != nil else { return nil }
-        let output = pipe.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        return String(decoding: output, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)
+        output(of: [python, "-c", "import sys; print('%d.%d' % sys.version_info[:2])"])
     }
 
     /// The interpreters tools/pythons.sh finds, one of each version.
     private static func pythonsFound() -> [String] {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: Executables.packageRoot + "/tools/pythons.sh")
-        let pipe = Pipe()
-        process.standardOutput = pipe
-        process.standardError = FileHandle.nullDevice
-        guard (try? process.run()) != nil else { return [] }
-        let output = pipe.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        return String(decoding: output, as: UTF8.self).split(separator: "\n").map(String.init)
+        output(of: [Executables.packageRoot + "/tools/pythons.sh"])?.split(separator: "\n").map(String.init) ?? []
+    }
+
+    /// What `command` prints, trimmed; nil when it does not run or fails.
+    private static func output(of command: [String]) -> String? {
+        guard let process = try? ChildProcess("/usr/bin/env", command), process.waitForExit(timeout: 60) == 0 else {
+            return nil
+        }
+        return process.standardOutput.trimmingCharacters(in: .whitespacesAndNewlines)
     }
 }

@@ -207,6 +207,10 @@ public struct ErrorInfo: Hashable, Sendable {
         ["type": .string(type), "data": data]
     }
 
+    /// `add_break`'s error for a line past the end of its file, which pdb
+    /// prints as a plain message.
+    public static let endOfFile = "End of file"
+
     /// The command a tracer refused as unknown (`Command NAME does not
     /// exist`): how an original tracer answers an extension.
     public var unknownCommand: String? {

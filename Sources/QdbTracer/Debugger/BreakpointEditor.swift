@@ -64,7 +64,7 @@ struct BreakpointEditor<Environment: BreakpointEnvironment> {
         }
         let source = lines ?? []
         guard request.line >= 1 && request.line <= source.count else {
-            guard !numbered else { return .error(command, Self.endOfFile) }
+            guard !numbered else { return .error(command, ErrorInfo.endOfFile) }
             let described = environment.pythonRepr([
                 "file": .string(request.file), "line": JSONValue(request.line),
                 "temp": request.temporary.map(JSONValue.bool) ?? .null,
@@ -177,10 +177,6 @@ struct BreakpointEditor<Environment: BreakpointEnvironment> {
             replies: updated.map { [.breakChanged(BreakpointChangeInfo(action, $0.numbered))] } ?? [],
             changesTable: true)
     }
-
-    /// pdb's answer to a line past the end of the file (a message in pdb,
-    /// not an error).
-    static var endOfFile: String { "End of file" }
 
     /// pdb's `checkline`: a line that can hold a breakpoint is neither
     /// blank nor a comment nor a docstring's first line. (A function
