@@ -172,7 +172,7 @@ let package = Package(
         .testTarget(name: "QdbConsoleTests", dependencies: ["QdbConsole", "QdbClientSession", "QdbProtocol"]),
         .testTarget(name: "QdbServerTests", dependencies: ["QdbServer", "QdbTestSupport"] + nio),
         .testTarget(
-            name: "QdbTracerTests", dependencies: ["QdbTracer", "CPython", "QdbTestSupport"],
+            name: "QdbTracerTests", dependencies: ["QdbTracer", "QdbProtocol", "CPython", "QdbTestSupport"],
             swiftSettings: python.swiftSettings, linkerSettings: python.embedding),
         .testTarget(name: "QdbConnectionTests", dependencies: ["QdbConnection", "QdbClientSession", "QdbProtocol"] + nio),
         .testTarget(name: "QdbTerminalTests", dependencies: ["QdbTerminal", "QdbClientSession", "QdbConsole", "QdbProtocol", "QdbTestSupport"]),

@@ -100,18 +100,6 @@ enum BreakpointArgumentError: Error, Hashable {
 }
 
 extension StringProtocol {
-    func trimmingWhitespace() -> String {
-        let isWhitespace: (Character) -> Bool = { $0.isWhitespace }
-        guard let first = firstIndex(where: { !isWhitespace($0) }),
-              let last = lastIndex(where: { !isWhitespace($0) })
-        else { return "" }
-        return String(self[first...last])
-    }
-
-    func trimmingTrailingWhitespace() -> String {
-        guard let last = lastIndex(where: { !$0.isWhitespace }) else { return "" }
-        return String(self[...last])
-    }
 
     /// The text, with spaces added up to `width` characters.
     func padding(to width: Int) -> String {

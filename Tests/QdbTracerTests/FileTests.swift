@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+import QdbProtocol
 @testable import QdbTracer
 
 struct FilePathTests {
@@ -42,6 +43,16 @@ struct SliceTests {
         (nil, nil, 0..<5), (1, 3, 1..<3), (-2, nil, 3..<5), (3, 1, 3..<3), (nil, 99, 0..<5), (-99, 2, 0..<2),
     ] as [(Int?, Int?, Range<Int>)])
     func pythonSlices(start: Int?, end: Int?, expected: Range<Int>) {
-        #expect(TracerSession.sliceRange(count: 5, start: start, end: end) == expected)
+        #expect(PythonSlice.range(count: 5, start: start, end: end) == expected)
+    }
+}
+
+struct SliceBoundTests {
+    @Test(arguments: [
+        (JSONValue.null, Int??.some(nil)), (.string(" 3 "), 3), (.string("x"), nil), (.bool(true), 1),
+        (.array([]), nil),
+    ] as [(JSONValue, Int??)])
+    func readsBoundsAsPythonInt(value: JSONValue, expected: Int??) {
+        #expect(PythonSlice.bound(value) == expected)
     }
 }

@@ -182,7 +182,7 @@ struct BreakpointEditor<Environment: BreakpointEnvironment> {
     /// blank nor a comment nor a docstring's first line. (A function
     /// breakpoint is on its `def` line, which passes.)
     static func lineError(_ line: String) -> String? {
-        let code = line.trimmingWhitespace
+        let code = line.trimmingWhitespace()
         if code.isEmpty || code.hasPrefix("#") || code.hasPrefix("\"\"\"") || code.hasPrefix("'''") {
             return "Blank or comment"
         }

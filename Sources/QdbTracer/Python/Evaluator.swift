@@ -71,6 +71,21 @@ struct Evaluator {
     }
 
     /// "Type: message", through the config's serializer when it has one.
+    /// What compile() says of `source` as an expression, the way pdb
+    /// quotes it (`SyntaxError: invalid syntax`), or nil when it compiles.
+    static func compileError(_ source: String) -> String? {
+        defer { PyErr_Clear() }
+        do throws(PythonError) {
+            _ = try PythonObject.builtin("compile").call(
+                PythonObject(source), PythonObject(sourceName), PythonObject("eval"))
+            return nil
+        } catch {
+            let lines = try? PythonObject.importModule("traceback")
+                .callMethod("format_exception_only", error.type, error.value).sequenceItems
+            return lines?.last?.stringValue?.trimmingWhitespace() ?? error.summary
+        }
+    }
+
     func failure(from error: PythonError) -> EvaluationFailure {
         var output = error.summary
         if let exceptionSerializer,

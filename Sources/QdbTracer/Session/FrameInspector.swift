@@ -82,12 +82,10 @@ struct FrameInspector {
     // MARK: display
 
     /// pdb's `display EXPR` (and `display` alone, which lists).
-    mutating func display(
-        _ payload: JSONValue, in frame: PythonFrame, compileError: (String) -> String?
-    ) -> Event {
+    mutating func display(_ payload: JSONValue, in frame: PythonFrame) -> Event {
         let function = Self.displayKey(frame)
         if let expression = payload.stringValue, !expression.isEmpty {
-            if let error = compileError(expression) {
+            if let error = Evaluator.compileError(expression) {
                 return .error(ErrorInfo(
                     type: "display", "Unable to display \(expression): \(JSONConversion.pythonRepr(.string(error)))"))
             }

@@ -78,79 +78,12 @@ extension TracerSession: BreakpointEnvironment {
 
     /// pdb's check of a condition: it must compile.
     func conditionError(_ condition: String) -> String? {
-        compileError(condition).map { "Invalid condition \(condition): \(JSONConversion.pythonRepr(.string($0)))" }
+        Evaluator.compileError(condition).map { "Invalid condition \(condition): \(JSONConversion.pythonRepr(.string($0)))" }
     }
 
-    /// What compile() says of `source` as an expression, the way pdb
-    /// quotes it (`SyntaxError: invalid syntax`), or nil when it compiles.
-    func compileError(_ source: String) -> String? {
-        defer { PyErr_Clear() }
-        do throws(PythonError) {
-            _ = try PythonObject.builtin("compile").call(
-                PythonObject(source), PythonObject(Evaluator.sourceName), PythonObject("eval"))
-            return nil
-        } catch {
-            let lines = try? PythonObject.importModule("traceback")
-                .callMethod("format_exception_only", error.type, error.value).sequenceItems
-            return lines?.last?.stringValue?.trimmingWhitespace.description ?? error.summary
-        }
-    }
-
-    /// Where the function `name` is, as pdb finds it: evaluated in the
-    /// selected frame (or in `__main__` while running), or else, for a
-    /// function not defined yet, the first `def name` in the source of the
-    /// current file.
     func function(named name: String) -> FunctionLocation? {
-        defer { PyErr_Clear() }
-        let found: PythonObject?
-        if let frame = currentStop?.selectedFrame {
-            found = try? evaluator.value(of: name, in: frame, applyingReprFunction: false).get()
-        } else {
-            found = try? PythonObject.importModule("__main__").attribute("__dict__").item(name)
-        }
-        if var function = found {
-            if let underlying = try? function.attribute("__func__") {
-                function = underlying
-            }
-            if let code = try? function.attribute("__code__") {
-                return Self.location(of: code)
-            }
-        }
-        return functionInSource(name)
-    }
-
-    /// The first function called `name` in the current file's source.
-    private func functionInSource(_ name: String) -> FunctionLocation? {
-        guard let file = currentStop?.selectedFrame?.file ?? options.defaultFile,
-              let lines = sources.lines(of: file),
-              let module = try? PythonObject.builtin("compile").call(
-                  PythonObject(lines.joined(separator: "\n")), PythonObject(file), PythonObject("exec"))
-        else { return nil }
-        var candidates = [module]
-        var best: FunctionLocation?
-        while let code = candidates.popLast() {
-            for constant in (try? code.attribute("co_consts").sequenceItems) ?? [] {
-                guard (try? constant.attribute("co_consts")) != nil else { continue }
-                candidates.append(constant)
-                if let location = Self.location(of: constant), location.name == name,
-                   location.defLine < best?.defLine ?? Int.max {
-                    best = location
-                }
-            }
-        }
-        return best.map { FunctionLocation(name: $0.name, file: file, defLine: $0.defLine, firstLine: $0.firstLine) }
-    }
-
-    /// A code object's place. Its first line that runs is the first line
-    /// its bytecode has past the `def` line (where RESUME is), as pdb's
-    /// `find_first_executable_line` finds it.
-    private static func location(of code: PythonObject) -> FunctionLocation? {
-        guard let file = try? code.attribute("co_filename").stringValue,
-              let defLine = try? code.attribute("co_firstlineno").intValue,
-              let name = try? code.attribute("co_name").stringValue
-        else { return nil }
-        let ranges = (try? code.callMethod("co_lines")).flatMap { try? PythonObject.builtin("list").call($0).sequenceItems } ?? []
-        let firstLine = ranges.lazy.compactMap { $0.sequenceItems.last?.intValue }.first { $0 != defLine } ?? defLine
-        return FunctionLocation(name: name, file: FilePaths.canonical(file), defLine: defLine, firstLine: firstLine)
+        let frame = currentStop?.selectedFrame
+        return FunctionLookup(evaluator: evaluator)
+            .function(named: name, in: frame, file: frame?.file ?? options.defaultFile, sources: &sources)
     }
 }

@@ -44,7 +44,7 @@ extension TracerSession {
             inspector.source(payload, in: selected).map(send)
             return nil
         case .display(let payload):
-            send(inspector.display(payload, in: selected, compileError: compileError))
+            send(inspector.display(payload, in: selected))
             return nil
         case .undisplay(let payload):
             inspector.undisplay(payload, in: selected).map(send)
@@ -205,38 +205,12 @@ extension TracerSession {
             send(.error(ErrorInfo(type: "list", "File \(shown) does not exist")))
             return
         }
-        guard let start = Self.sliceBound(payload["start"]), let end = Self.sliceBound(payload["end"]) else {
+        guard let start = PythonSlice.bound(payload["start"]), let end = PythonSlice.bound(payload["end"]) else {
             send(.error(ErrorInfo(type: "list", "List slice arguments must be convertable to type int")))
             return
         }
-        let range = Self.sliceRange(count: lines.count, start: start, end: end)
+        let range = PythonSlice.range(count: lines.count, start: start, end: end)
         send(.list(lines[range].joined(separator: "\n")))
-    }
-
-    /// A slice bound as Python's `int()` would read it: `.some(nil)` for
-    /// absent or null, nil when it is not convertible.
-    private static func sliceBound(_ value: JSONValue?) -> Int?? {
-        switch value {
-        case nil, .null?: return .some(nil)
-        case .number(let number)?:
-            if let integer = number.intValue { return integer }
-            let double = number.doubleValue
-            return double.isFinite ? Int(double) : nil
-        case .bool(let flag)?: return flag ? 1 : 0
-        case .string(let text)?: return Int(text.trimmingWhitespace).map { .some($0) } ?? nil
-        default: return nil
-        }
-    }
-
-    /// `lines[start:end]` with Python's clamping and negative indices.
-    static func sliceRange(count: Int, start: Int?, end: Int?) -> Range<Int> {
-        func clamp(_ bound: Int?, default value: Int) -> Int {
-            guard let bound else { return value }
-            return bound < 0 ? max(0, count + bound) : min(bound, count)
-        }
-        let lower = clamp(start, default: 0)
-        let upper = clamp(end, default: count)
-        return lower..<max(lower, upper)
     }
 
     // MARK: up, down, locals
@@ -299,15 +273,5 @@ extension TracerSession {
 
     func payloadMissing(_ command: String) {
         send(.error(ErrorInfo(type: "payload", "\(command): expected payload")))
-    }
-}
-
-extension String {
-    var trimmingWhitespace: Substring {
-        let isSpace: (Character) -> Bool = { $0 == " " || $0 == "\t" || $0 == "\n" || $0 == "\r" }
-        guard let first = firstIndex(where: { !isSpace($0) }), let last = lastIndex(where: { !isSpace($0) }) else {
-            return ""
-        }
-        return self[first...last]
     }
 }

@@ -18,7 +18,7 @@ extension TracerSession {
             channel = TerminalChannel()
         }
         let session = TracerSession(options: options, channel: channel)
-        session.startupCommands = options.startupCommands
+        session.startupCommands = StartupCommands(options.startupCommands)
         try session.redirectOutput()
         if let remote = channel as? RemoteChannel {
             let reading = remote.startReading(

@@ -5,47 +5,6 @@ import QdbProtocol
 /// them, and holds them with stop_all_threads; and the extension commands
 /// for threads and exception catches (docs/protocol-extensions.md).
 extension TracerSession {
-    /// The thread's record, made when first seen: a thread found running
-    /// is debugged from its outermost frame, to its next breakpoint.
-    @discardableResult
-    func thread(_ state: ThreadPointer, at frame: PythonFrame?) -> DebuggedThread {
-        let serial = qdb_thread_serial(state)
-        // Trace events come in runs from one thread.
-        if let recent = recentThread, recent.state == state, recent.thread.serial == serial {
-            return recent.thread
-        }
-        if let known = threads[state], known.serial == serial {
-            recentThread = (state, known)
-            return known
-        }
-        let thread = DebuggedThread(number: number(of: state), serial: serial)
-        thread.debugger.start(at: frame, stopping: false)
-        threads[state] = thread
-        recentThread = (state, thread)
-        return thread
-    }
-
-    /// The number clients know a thread by: 1 for the main thread, then
-    /// 2, 3, ... as the session first meets them.
-    func number(of thread: ThreadPointer) -> Int {
-        let serial = qdb_thread_serial(thread)
-        if let number = threadNumbers[serial] {
-            return number
-        }
-        var number = 1
-        if UInt(qdb_thread_ident(thread)) != mainThreadID {
-            number = nextThreadNumber
-            nextThreadNumber += 1
-        }
-        threadNumbers[serial] = number
-        return number
-    }
-
-    /// The running thread state numbered `number`.
-    func threadState(numbered number: Int) -> ThreadPointer? {
-        PythonThreads.running.first { self.number(of: $0) == number }
-    }
-
     /// Runs `body` with the frame `thread` is executing.
     func withTopFrame(of thread: ThreadPointer, _ body: (PythonFrame) -> Void) {
         guard let frame = PyThreadState_GetFrame(thread) else { return }
@@ -53,20 +12,12 @@ extension TracerSession {
         body(codes.frame(frame))
     }
 
-    /// Forgets threads that ended.
-    func pruneThreads() {
-        let alive = Set(PythonThreads.all)
-        threads = threads.filter { alive.contains($0.key) && $0.value.serial == qdb_thread_serial($0.key) }
-        let serials = Set(alive.map(qdb_thread_serial))
-        threadNumbers = threadNumbers.filter { serials.contains($0.key) }
-    }
-
     /// stop_all_threads: every other thread running Python stops at its
     /// next line, wherever it is.
     func parkThreads(except stopped: ThreadPointer) {
         for other in PythonThreads.running where other != stopped && !stops.holds(other) {
             withTopFrame(of: other) { top in
-                thread(other, at: top)
+                threads.record(for: other, at: top)
                 threads[other]?.isParking = true
                 armStack(from: top, of: other) { _ in true }
             }
@@ -80,7 +31,7 @@ extension TracerSession {
     func pause(_ thread: ThreadPointer? = nil) {
         guard state == .active, let thread = thread ?? defaultPauseThread, !stops.holds(thread) else { return }
         withTopFrame(of: thread) { top in
-            self.thread(thread, at: top)
+            threads.record(for: thread, at: top)
             threads[thread]?.debugger.setStep()
             armStack(from: top, of: thread) { _ in true }
         }
@@ -92,14 +43,8 @@ extension TracerSession {
     /// Python any more, the thread that started the session.
     private var defaultPauseThread: ThreadPointer? {
         let running = PythonThreads.running
-        return running.first { UInt(qdb_thread_ident($0)) == mainThreadID }
+        return running.first(where: threads.isMain)
             ?? running.first { UInt(qdb_thread_ident($0)) == originThreadID }
-    }
-
-    /// A thread as clients know it.
-    func info(of thread: ThreadPointer, names: [UInt: String]) -> ThreadInfo {
-        let number = number(of: thread)
-        return ThreadInfo(id: number, name: names[UInt(qdb_thread_ident(thread))] ?? "_thread-\(number)")
     }
 
     // MARK: Commands
@@ -139,7 +84,7 @@ extension TracerSession {
             send(.error(ErrorInfo(type: command, "\(command): expected a thread number")))
             return nil
         }
-        guard let thread = threadState(numbered: number) else {
+        guard let thread = threads.state(numbered: number) else {
             send(.error(ErrorInfo(type: command, "No thread \(number)")))
             return nil
         }
@@ -159,7 +104,7 @@ extension TracerSession {
             } else {
                 .running
             }
-            return ThreadSummary(thread: info(of: thread, names: names), state: state, frame: userFrame(of: thread))
+            return ThreadSummary(thread: threads.info(of: thread, names: names), state: state, frame: userFrame(of: thread))
         }
         send(.threads(summaries.sorted { $0.thread.id < $1.thread.id }))
     }
@@ -194,8 +139,8 @@ extension TracerSession {
         switch payload {
         case .null:
             name = adding ? ExceptionCatches.anyException : nil
-        case .string(let text) where !text.trimmingWhitespace.isEmpty:
-            name = String(text.trimmingWhitespace)
+        case .string(let text) where !text.trimmingWhitespace().isEmpty:
+            name = text.trimmingWhitespace()
         default:
             send(.error(ErrorInfo(type: command, "\(command): expected an exception class name")))
             return

@@ -11,9 +11,9 @@ extension TracerSession {
             Tracing.apply(tracing)
             return
         }
-        pruneThreads()
+        threads.prune()
         var plan = TracingPlan()
-        plan.stepping = threads.filter { $0.value.isParking || !$0.value.debugger.isContinuing }.map(\.key)
+        plan.stepping = threads.needingEveryLine
         if !breakpoints.isEmpty || !catches.isEmpty {
             // The backend holds these closures only while the plan lasts.
             plan.query = BreakpointQuery(

@@ -1,6 +1,5 @@
 import CPython
 import Glibc
-import QdbConsole
 import QdbProtocol
 
 /// The debugging session of this process, at most one at a time (the
@@ -42,10 +41,8 @@ final class TracerSession: @unchecked Sendable {
     var breakpoints = BreakpointTable()
     var catches = ExceptionCatches()
     var stopsAllThreads: Bool
-    /// Every thread seen running Python, by thread state.
-    var threads: [ThreadPointer: DebuggedThread] = [:]
-    /// The last thread looked up, while it lives.
-    var recentThread: (state: ThreadPointer, thread: DebuggedThread)?
+    /// Every thread seen running Python, with its debugger and number.
+    var threads = ThreadRegistry()
     /// Which threads are stopped, and whose stop the clients see.
     var stops = StopQueue<ThreadPointer>()
     /// The stops being handled, one per stopped thread.
@@ -59,11 +56,8 @@ final class TracerSession: @unchecked Sendable {
     var inspector: FrameInspector
     var sources = SourceFiles()
     /// Commands in client syntax to run at the first stop, before asking
-    /// the channel (`python -m qdb -c CMD`), and the console that reads them.
-    var startupCommands: [String] = []
-    /// What the last `-c` line stands for, not sent yet (`disable 1 2`).
-    private var pendingStartupCommands: [Command] = []
-    private var startupConsole = ConsoleSession()
+    /// the channel (`python -m qdb -c CMD`).
+    var startupCommands = StartupCommands()
     /// The breakpoint whose `commands` are running: their eval results
     /// say so (the `breakpoint` key of `print`).
     var runningCommandsOf: Int?
@@ -75,10 +69,6 @@ final class TracerSession: @unchecked Sendable {
     /// The thread that started the session: QdbQuit and an authentication
     /// failure are raised there.
     var originThreadID: UInt = 0
-    let mainThreadID: UInt
-    /// Thread numbers by thread state serial; the main thread is 1.
-    var threadNumbers: [UInt64: Int] = [:]
-    var nextThreadNumber = 2
 
     init(options: SessionOptions, channel: CommandChannel) {
         self.options = options
@@ -93,7 +83,6 @@ final class TracerSession: @unchecked Sendable {
             timeout: options.executionTimeout, watchdog: .shared)
         inspector = FrameInspector(evaluator: evaluator)
         stopsAllThreads = options.stopAllThreads
-        mainThreadID = PythonThreads.mainIdent() ?? UInt(PyThread_get_thread_ident())
     }
 
     /// The stop the clients see, while a thread is selected.
@@ -122,7 +111,7 @@ final class TracerSession: @unchecked Sendable {
         guard state == .active, let current = PyThreadState_Get() else { return }
         originThreadID = UInt(qdb_thread_ident(current))
         let start = frame.map(codes.frame)
-        thread(current, at: start)
+        threads.record(for: current, at: start)
         threads[current]?.debugger.start(at: start, stopping: stopping)
         var traced = start
         while let frame = traced {
@@ -146,7 +135,7 @@ final class TracerSession: @unchecked Sendable {
             }
             return 0
         }
-        let thread = thread(current, at: frame)
+        let thread = threads.record(for: current, at: frame)
         let decision: TraceDecision
         switch event {
         case PyTrace_CALL:
@@ -182,10 +171,11 @@ final class TracerSession: @unchecked Sendable {
         case PyTrace_RETURN where frame.isTraced:
             decision = thread.debugger.returning(frame)
         case PyTrace_EXCEPTION:
-            if catchesException(argument, in: frame) {
+            let exception = ExceptionEvent(argument)
+            if catchesException(exception) {
                 decision = .stop(.exception)
             } else if frame.isTraced {
-                decision = thread.debugger.exception(frame, kind: Self.exceptionKind(argument))
+                decision = thread.debugger.exception(frame, kind: exception?.kind ?? .other)
             } else {
                 return 0
             }
@@ -215,42 +205,13 @@ final class TracerSession: @unchecked Sendable {
         evaluator.condition(condition, in: frame)
     }
 
-    private static func exceptionKind(_ argument: PyPointer?) -> ExceptionKind {
-        guard let argument, qdb_is_tuple(argument) != 0, PyTuple_Size(argument) == 3 else { return .other }
-        let type = PyTuple_GetItem(argument, 0)
-        return ExceptionKind(
-            isStopIteration: type == qdb_exc_stop_iteration(),
-            isGeneratorExit: type == qdb_exc_generator_exit(),
-            hasTraceback: qdb_is_none(PyTuple_GetItem(argument, 2)) == 0)
-    }
-
     /// Whether an exception event stops for `catch`: its class is caught,
-    /// and it was raised in `frame`, or came out of library code into it
-    /// (the traceback's deeper frames are all skipped). So an exception
-    /// stops once, in the user's frame nearest to where it was raised.
-    private func catchesException(_ argument: PyPointer?, in frame: PythonFrame) -> Bool {
-        guard !catches.isEmpty, let argument, qdb_is_tuple(argument) != 0, PyTuple_Size(argument) == 3 else {
-            return false
-        }
-        defer { PyErr_Clear() }
-        var traceback = PythonObject(borrowing: PyTuple_GetItem(argument, 2))
-        if !traceback.isNone, let next = try? traceback.attribute("tb_next") {
-            traceback = next
-        }
-        while !traceback.isNone {
-            guard let deeper = try? traceback.attribute("tb_frame"), let next = try? traceback.attribute("tb_next"),
-                  codes.info(for: deeper.framePointer).isSkipped
-            else { return false }
-            traceback = next
-        }
-        let type = PythonObject(borrowing: PyTuple_GetItem(argument, 0))
-        guard let classes = try? type.attribute("__mro__") else { return false }
-        let names = classes.sequenceItems.map { type in
-            let qualifiedName = (try? type.attribute("__qualname__").stringValue) ?? nil
-            let module = (try? type.attribute("__module__").stringValue) ?? nil
-            return [qualifiedName, qualifiedName.flatMap { name in module.map { "\($0).\(name)" } }].compactMap { $0 }
-        }
-        return catches.catches(classNames: names)
+    /// and it was raised in `frame` or came out of library code into it.
+    /// So an exception stops once, in the user's frame nearest to where it
+    /// was raised.
+    private func catchesException(_ event: ExceptionEvent?) -> Bool {
+        guard !catches.isEmpty, let event else { return false }
+        return event.isRaisedHere { codes.info(for: $0).isSkipped } && catches.catches(classNames: event.classNames)
     }
 
     // MARK: Stops
@@ -325,7 +286,7 @@ final class TracerSession: @unchecked Sendable {
                 stops.resume(thread, all: stopsAllThreads)
                 // Threads still on their way to park run on; a stop selected
                 // next parks them again as it is shown.
-                for other in threads.values {
+                for other in threads.all {
                     other.isParking = false
                 }
                 turnstile.advance()
@@ -384,7 +345,7 @@ final class TracerSession: @unchecked Sendable {
         let argument = try PythonObject.tuple([PythonObject(owning: PyObject_Type(exception.pointer)), exception, traceback])
         let frame = codes.frame(outermost.framePointer)
         let outcome = withExtendedLifetime(outermost) {
-            thread(current, at: frame)
+            threads.record(for: current, at: frame)
             let context = StopContext(
                 at: frame, kind: .postMortem, argument: argument.pointer, breakpoint: nil,
                 debugger: threads[current]?.debugger)
@@ -401,7 +362,7 @@ final class TracerSession: @unchecked Sendable {
     private func runCommands(_ thread: ThreadPointer) -> LoopOutcome {
         while true {
             let input: ChannelInput
-            if let startup = nextStartupCommand() {
+            if let startup = startupCommands.next(at: stackPayload()) {
                 input = .command(startup)
             } else {
                 input = PythonGIL.withoutLock { channel.nextInput() }
@@ -420,30 +381,15 @@ final class TracerSession: @unchecked Sendable {
         }
     }
 
-    /// The next `-c` command as a message. Lines the console cannot read
-    /// are reported on stderr and skipped.
-    private func nextStartupCommand() -> Message? {
-        while pendingStartupCommands.isEmpty, !startupCommands.isEmpty {
-            let line = startupCommands.removeFirst()
-            switch read(line, with: &startupConsole) {
-            case .commands(let commands):
-                pendingStartupCommands = commands
-            case .error(let error):
-                writeToStandardError("qdb: -c \(line): \(error.plainText)\n")
-            }
-        }
-        return pendingStartupCommands.isEmpty ? nil : pendingStartupCommands.removeFirst().message
-    }
-
     /// pdb's breakpoint `commands`, run at the stop their breakpoint made,
     /// as if a client had sent them; nil once they are done and the program
     /// is still stopped, otherwise how the stop ends (a `continue`, say).
     private func runBreakpointCommands(_ commands: BreakpointCommands, in thread: ThreadPointer) -> LoopOutcome? {
         runningCommandsOf = commands.number
         defer { runningCommandsOf = nil }
-        var console = ConsoleSession()
+        var script = ConsoleScript()
         for line in commands.lines {
-            switch read(line, with: &console) {
+            switch script.read(line, at: stackPayload()) {
             case .commands(let commands):
                 for command in commands {
                     if let outcome = handleAtStop(command, in: thread) {
@@ -455,27 +401,6 @@ final class TracerSession: @unchecked Sendable {
             }
         }
         return nil
-    }
-
-    private enum ConsoleReading {
-        case commands([Command])
-        case error(ConsoleLine)
-    }
-
-    /// A line of console text as the protocol commands it stands for, read
-    /// with the current stop on `console`'s screen (for `b LINE`, say).
-    /// What only shows text on a screen (`help`, `where`) does nothing here.
-    private func read(_ line: String, with console: inout ConsoleSession) -> ConsoleReading {
-        if let stack = stackPayload() {
-            _ = console.render(.stack(stack))
-        }
-        switch console.interpret(line) {
-        case .send(let command): return .commands([command])
-        case .sendAll(let commands): return .commands(commands)
-        case .quit(let mode): return .commands([mode.command])
-        case .error(let error): return .error(error)
-        case .show, .none, .restart: return .commands([])
-        }
     }
 
     /// A thread leaves its stop: traced line by line if it steps, only
@@ -494,7 +419,7 @@ final class TracerSession: @unchecked Sendable {
     /// Keeps alive the frames the debuggers compare by identity, so that a
     /// frame object recycled at the same address can never pass for them.
     func pinReferencedFrames() {
-        pinnedFrames = threads.values.flatMap(\.debugger.referencedFrames).map { PythonObject(borrowing: $0.object) }
+        pinnedFrames = threads.all.flatMap(\.debugger.referencedFrames).map { PythonObject(borrowing: $0.object) }
     }
 
     // MARK: Ending
@@ -508,8 +433,7 @@ final class TracerSession: @unchecked Sendable {
         state = .disabled
         breakpoints.removeAll()
         catches.remove(nil)
-        threads = [:]
-        recentThread = nil
+        threads.removeAll()
         stops.releaseAll()
         turnstile.advance()
         Tracing.apply(.off)
@@ -537,8 +461,7 @@ final class TracerSession: @unchecked Sendable {
     /// (shared with the parent) is left alone.
     func forgetAfterFork() {
         state = .disabled
-        threads = [:]
-        recentThread = nil
+        threads.removeAll()
         stops.releaseAll()
         Tracing.apply(.off)
         output?.restore()
@@ -585,9 +508,8 @@ final class TracerSession: @unchecked Sendable {
                 code: sources.line(entry.line, of: entry.frame.file))
         }
         var stack = Stack(index: currentStop.stack.index, frames: frames)
-        let ident = UInt(qdb_thread_ident(selected))
-        if ident != mainThreadID || PythonThreads.running.count > 1 {
-            stack.thread = info(of: selected, names: PythonThreads.names())
+        if !threads.isMain(selected) || PythonThreads.running.count > 1 {
+            stack.thread = threads.info(of: selected, names: PythonThreads.names())
         }
         return stack
     }
