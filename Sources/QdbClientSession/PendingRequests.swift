@@ -39,6 +39,7 @@ struct PendingRequests: Sendable {
         case .threads: ["threads"]
         case .catch, .uncatch: ["catches"]
         case .stopAllThreads: ["stop_all_threads"]
+        case .stopReasons: ["stop_reasons"]
         // The stop they lead to.
         case .step, .next, .until, .return, .continue, .jump, .up, .down, .thread: ["stack"]
         default: []

@@ -64,7 +64,7 @@ extension ConsoleSession {
             return ["locals: ["] + locals.members.map { "  > \($0.key): \($0.value.pythonRepr)" } + ["]"]
         case .disable:
             return ["Disabled, goodbye."]
-        case .disabled:
+        case .disabled, .stopReasons:
             return []
         case .threads(let threads):
             return renderThreads(threads)

@@ -30,6 +30,8 @@ public enum Command: Hashable, Sendable {
     case `catch`(JSONValue)
     case uncatch(JSONValue)
     case stopAllThreads(JSONValue)
+    /// true: each `stack` that announces a stop says why (key `stop`).
+    case stopReasons(JSONValue)
     case breaks
     case addBreak(JSONValue)
     case deleteBreak(JSONValue)
@@ -74,6 +76,7 @@ public enum Command: Hashable, Sendable {
         case "catch": .catch(payload)
         case "uncatch": .uncatch(payload)
         case "stop_all_threads": .stopAllThreads(payload)
+        case "stop_reasons": .stopReasons(payload)
         case "breaks": .breaks
         case "add_break": .addBreak(payload)
         case "delete_break": .deleteBreak(payload)
@@ -95,7 +98,7 @@ public enum Command: Hashable, Sendable {
     /// The extension commands, by name: what a client explains when an
     /// original tracer says one does not exist.
     public static let extensionNames: Set<String> = [
-        "threads", "thread", "catch", "uncatch", "stop_all_threads", "breaks", "add_break", "delete_break",
+        "threads", "thread", "catch", "uncatch", "stop_all_threads", "stop_reasons", "breaks", "add_break", "delete_break",
         "update_break", "args", "retval", "whatis", "source", "display", "undisplay", "jump", "complete",
     ]
 
@@ -123,6 +126,7 @@ public enum Command: Hashable, Sendable {
         case .catch(let name): Message("catch", name)
         case .uncatch(let name): Message("uncatch", name)
         case .stopAllThreads(let on): Message("stop_all_threads", on)
+        case .stopReasons(let on): Message("stop_reasons", on)
         case .breaks: Message("breaks")
         case .addBreak(let breakpoint): Message("add_break", breakpoint)
         case .deleteBreak(let target): Message("delete_break", target)

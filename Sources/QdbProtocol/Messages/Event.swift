@@ -22,6 +22,7 @@ public enum Event: Hashable, Sendable {
     /// The exception names `catch` stops at (`anyException` for all).
     case catches([String])
     case stopAllThreads(Bool)
+    case stopReasons(Bool)
     /// The numbered breakpoints, by number.
     case breaks([NumberedBreakpoint])
     case breakChanged(BreakpointChangeInfo)
@@ -67,6 +68,7 @@ public enum Event: Hashable, Sendable {
             return names.count == list.count ? .catches(names) : nil
         }
         case "stop_all_threads": payload.boolValue.map(Event.stopAllThreads)
+        case "stop_reasons": payload.boolValue.map(Event.stopReasons)
         case "breaks": payload.arrayValue.flatMap { list in
             let entries = list.compactMap(NumberedBreakpoint.init(json:))
             return entries.count == list.count ? .breaks(entries) : nil
@@ -102,6 +104,7 @@ public enum Event: Hashable, Sendable {
         case .threads(let threads): Message("threads", .array(threads.map(\.json)))
         case .catches(let names): Message("catches", .array(names.map(JSONValue.string)))
         case .stopAllThreads(let on): Message("stop_all_threads", .bool(on))
+        case .stopReasons(let on): Message("stop_reasons", .bool(on))
         case .breaks(let entries): Message("breaks", .array(entries.map(\.json)))
         case .breakChanged(let change): Message("break", change.json)
         case .args(let entries): Message("args", .array(entries.map(\.json)))

@@ -73,12 +73,18 @@ public struct Stack: Hashable, Sendable {
     /// stopped, which pdb does not print (key `silent`, present only when
     /// true).
     public var isSilent: Bool
+    /// Extension: why the program stopped, on the `stack` that announces a
+    /// new stop (key `stop`); absent when the stack is shown again.
+    public var stop: StopReason?
 
-    public init(index: Int, frames: [StackFrame], thread: ThreadInfo? = nil, isSilent: Bool = false) {
+    public init(
+        index: Int, frames: [StackFrame], thread: ThreadInfo? = nil, isSilent: Bool = false, stop: StopReason? = nil
+    ) {
         self.index = index
         self.frames = frames
         self.thread = thread
         self.isSilent = isSilent
+        self.stop = stop
     }
 
     public init?(json: JSONValue) {
@@ -87,7 +93,7 @@ public struct Stack: Hashable, Sendable {
         guard frames.count == list.count else { return nil }
         self.init(
             index: index, frames: frames, thread: json["thread"].flatMap(ThreadInfo.init(json:)),
-            isSilent: json["silent"]?.boolValue ?? false)
+            isSilent: json["silent"]?.boolValue ?? false, stop: json["stop"].flatMap(StopReason.init(json:)))
     }
 
     public var json: JSONValue {
@@ -98,11 +104,52 @@ public struct Stack: Hashable, Sendable {
         if isSilent {
             members.append(("silent", true))
         }
+        if let stop {
+            members.append(("stop", stop.json))
+        }
         return .object(JSONObject(members))
     }
 
     public var selectedFrame: StackFrame? {
         frames.indices.contains(index) ? frames[index] : nil
+    }
+}
+
+/// Why a stop happened (the `stop` key of `stack`): `{"reason": R}`,
+/// with `"breakpoint": N` when a numbered breakpoint stopped it.
+public struct StopReason: Hashable, Sendable {
+    public enum Kind: String, Hashable, Sendable {
+        /// A line stop that no breakpoint made: a step, a pause, the first
+        /// stop of `set_trace`.
+        case line
+        case breakpoint
+        /// `return` stepped out to the end of a frame.
+        case `return`
+        /// An exception `catch` stops at, or one met while stepping.
+        case exception
+        /// An exception nothing caught (pdb's post mortem).
+        case postMortem = "post_mortem"
+    }
+
+    public var kind: Kind
+    public var breakpoint: Int?
+
+    public init(_ kind: Kind, breakpoint: Int? = nil) {
+        self.kind = kind
+        self.breakpoint = breakpoint
+    }
+
+    public init?(json: JSONValue) {
+        guard let kind = json["reason"]?.stringValue.flatMap(Kind.init(rawValue:)) else { return nil }
+        self.init(kind, breakpoint: json["breakpoint"]?.intValue)
+    }
+
+    public var json: JSONValue {
+        var members: [(String, JSONValue)] = [("reason", .string(kind.rawValue))]
+        if let breakpoint {
+            members.append(("breakpoint", JSONValue(breakpoint)))
+        }
+        return .object(JSONObject(members))
     }
 }
 

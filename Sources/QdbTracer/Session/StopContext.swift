@@ -18,6 +18,16 @@ struct StopContext {
 
     var selectedFrame: PythonFrame? { stack.selected?.frame }
 
+    /// Why the program stopped, as `stop_reasons` tells clients.
+    var reason: StopReason {
+        switch kind {
+        case .line: breakpoint.map { StopReason(.breakpoint, breakpoint: $0.number) } ?? StopReason(.line)
+        case .returnValue: StopReason(.return)
+        case .exception: StopReason(.exception)
+        case .postMortem: StopReason(.postMortem)
+        }
+    }
+
     /// `debugger` is the stopped thread's.
     init(
         at frame: PythonFrame, kind: StopKind, argument: PyPointer?, breakpoint: BreakpointStop?,

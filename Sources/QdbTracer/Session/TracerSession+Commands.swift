@@ -67,7 +67,7 @@ extension TracerSession {
             disable(.soft)
             return .resume
         case .start, .setWatch, .clearWatch, .setBreak, .clearBreak, .list, .threads, .catch, .uncatch,
-             .stopAllThreads, .breaks, .addBreak, .deleteBreak, .updateBreak, .complete, .unknown:
+             .stopAllThreads, .stopReasons, .breaks, .addBreak, .deleteBreak, .updateBreak, .complete, .unknown:
             if let error = handleAnytime(command) {
                 return .raise(error)
             }
@@ -92,7 +92,7 @@ extension TracerSession {
         case .disabled:
             disable(.soft)
         case .start, .setWatch, .clearWatch, .setBreak, .clearBreak, .list, .threads, .catch, .uncatch,
-             .stopAllThreads, .breaks, .addBreak, .deleteBreak, .updateBreak, .complete, .unknown:
+             .stopAllThreads, .stopReasons, .breaks, .addBreak, .deleteBreak, .updateBreak, .complete, .unknown:
             if handleAnytime(command) != nil {
                 // The server refused us (wrong auth): the program learns it
                 // the way it would at a stop.
@@ -148,6 +148,13 @@ extension TracerSession {
             catchCommand(payload, adding: false)
         case .stopAllThreads(let payload):
             stopAllThreadsCommand(payload)
+        case .stopReasons(let payload):
+            if let on = payload.boolValue {
+                sendsStopReasons = on
+                send(.stopReasons(on))
+            } else {
+                send(.error(ErrorInfo(type: "stop_reasons", "stop_reasons: expected true or false")))
+            }
         case .complete(let payload):
             send(inspector.completions(payload, in: currentStop?.selectedFrame))
         case .unknown(let message):

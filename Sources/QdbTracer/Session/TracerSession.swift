@@ -64,6 +64,8 @@ final class TracerSession: @unchecked Sendable {
     /// Set by the first client `start`: after that, an `error` event comes
     /// from a client, not from the server.
     var clientAttached = false
+    /// `stop_reasons`: the `stack` that announces a stop says why.
+    var sendsStopReasons = false
     private var output: OutputRedirection?
     private var pinnedFrames: [PythonObject] = []
     /// The thread that started the session: QdbQuit and an authentication
@@ -308,7 +310,7 @@ final class TracerSession: @unchecked Sendable {
     private func show(_ thread: ThreadPointer, withEvent: Bool, isSilent: Bool = false) {
         refreshWatchlist()
         send(.watchlist(watchlist.entries))
-        sendStack(isSilent: isSilent)
+        sendStack(isSilent: isSilent, stop: withEvent && sendsStopReasons ? currentStop?.reason : nil)
         if withEvent, let event = currentStop?.event {
             send(event)
         }
@@ -490,9 +492,10 @@ final class TracerSession: @unchecked Sendable {
     }
 
     /// `isSilent`: a stop the clients need but pdb would not print.
-    func sendStack(isSilent: Bool = false) {
+    func sendStack(isSilent: Bool = false, stop: StopReason? = nil) {
         if var stack = stackPayload() {
             stack.isSilent = isSilent
+            stack.stop = stop
             send(.stack(stack))
         }
     }

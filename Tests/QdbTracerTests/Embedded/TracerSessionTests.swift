@@ -145,6 +145,32 @@ import Testing
         #expect(run.escaped == "ValueError")
     }
 
+    @Test func stopReasonsSayWhyEachNewStopHappened() throws {
+        let source = """
+            def boom(v):
+                raise ValueError(v)
+
+
+            try:
+                boom(1)
+            except ValueError:
+                pass
+            """
+        let run = try Debugging.run(source, commands: [
+            #"{"e":"stop_reasons","p":true}"#, "up",
+            #"{"e":"add_break","p":{"file":"$PROGRAM","line":2}}"#, "continue", "step", "step",
+            #"{"e":"stop_reasons","p":"yes"}"#, #"{"e":"stop_reasons","p":false}"#, "step",
+        ])
+        let stacks = run.all("stack").compactMap(Stack.init(json:))
+        // The first stop came before the request; `up` shows the stack
+        // again, with no reason.
+        #expect(stacks.map(\.stop) == [
+            nil, nil, StopReason(.breakpoint, breakpoint: 1), StopReason(.exception), StopReason(.return), nil,
+        ])
+        #expect(run.all("stop_reasons") == [true, false])
+        #expect(run.all("error").compactMap(ErrorInfo.init(json:)).map(\.type) == ["up", "stop_reasons"])
+    }
+
     @Test func conditionalBreakpointsAndConditionErrors() throws {
         let source = """
             def count(n):
