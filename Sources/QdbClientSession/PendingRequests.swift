@@ -40,6 +40,7 @@ struct PendingRequests: Sendable {
         case .catch, .uncatch: ["catches"]
         case .stopAllThreads: ["stop_all_threads"]
         case .stopReasons: ["stop_reasons"]
+        case .variables: ["variables"]
         // The stop they lead to.
         case .step, .next, .until, .return, .continue, .jump, .up, .down, .thread: ["stack"]
         default: []
@@ -72,6 +73,9 @@ struct PendingRequests: Sendable {
                 default: false
                 }
             }
+        case .variables(let reply):
+            // Several may wait at once: each reply echoes its request.
+            index = requests.firstIndex { $0 == .variables(reply.request) }
         case .display(let display) where display.changedOnly:
             // Shown at a stop, unasked.
             return nil

@@ -44,6 +44,7 @@ public enum Command: Hashable, Sendable {
     case undisplay(JSONValue)
     case jump(JSONValue)
     case complete(JSONValue)
+    case variables(JSONValue)
     case disable(JSONValue)
     /// A client claiming the tracer stopped: the tracer soft-disables, as
     /// the original did.
@@ -89,6 +90,7 @@ public enum Command: Hashable, Sendable {
         case "undisplay": .undisplay(payload)
         case "jump": .jump(payload)
         case "complete": .complete(payload)
+        case "variables": .variables(payload)
         case "disable": .disable(payload)
         case "disabled": .disabled
         default: .unknown(message)
@@ -100,6 +102,7 @@ public enum Command: Hashable, Sendable {
     public static let extensionNames: Set<String> = [
         "threads", "thread", "catch", "uncatch", "stop_all_threads", "stop_reasons", "breaks", "add_break", "delete_break",
         "update_break", "args", "retval", "whatis", "source", "display", "undisplay", "jump", "complete",
+        "variables",
     ]
 
     public var message: Message {
@@ -139,6 +142,7 @@ public enum Command: Hashable, Sendable {
         case .undisplay(let expression): Message("undisplay", expression)
         case .jump(let line): Message("jump", line)
         case .complete(let text): Message("complete", text)
+        case .variables(let request): Message("variables", request)
         case .disable(let mode): Message("disable", mode)
         case .disabled: Message("disabled")
         case .unknown(let message): message

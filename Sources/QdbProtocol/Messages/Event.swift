@@ -34,6 +34,7 @@ public enum Event: Hashable, Sendable {
     case source(SourceLines)
     case display(DisplayInfo)
     case completions(Completions)
+    case variables(VariablesReply)
     case other(Message)
 
     /// The name `catches` lists for `catch` with no class.
@@ -83,6 +84,7 @@ public enum Event: Hashable, Sendable {
         case "source": SourceLines(json: payload).map(Event.source)
         case "display": DisplayInfo(json: payload).map(Event.display)
         case "completions": Completions(json: payload).map(Event.completions)
+        case "variables": VariablesReply(json: payload).map(Event.variables)
         default: nil
         }
         self = event ?? .other(message)
@@ -113,6 +115,7 @@ public enum Event: Hashable, Sendable {
         case .source(let source): Message("source", source.json)
         case .display(let display): Message("display", display.json)
         case .completions(let completions): Message("completions", completions.json)
+        case .variables(let reply): Message("variables", reply.json)
         case .other(let message): message
         }
     }

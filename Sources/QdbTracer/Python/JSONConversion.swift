@@ -31,7 +31,9 @@ enum JSONConversion {
         return kept + "... (\(text.count - kept.count) more characters)"
     }
 
-    private static func abbreviatedRepr(_ value: PythonObject) -> String {
+    /// `repr(value)` cut down by `reprlib` (50 items a container, 1000
+    /// characters a string), for values that may be huge.
+    static func abbreviatedRepr(_ value: PythonObject) -> String {
         do {
             let repr = try PythonObject.importModule("reprlib").callMethod("Repr")
             for (limit, size) in [("maxlevel", 4), ("maxlist", 50), ("maxtuple", 50), ("maxdict", 50), ("maxset", 50),

@@ -52,6 +52,9 @@ extension TracerSession {
         case .jump(let payload):
             jump(payload)
             return nil
+        case .variables(let payload):
+            send(variables(payload))
+            return nil
         case .pause(let payload):
             // The original ignores a pause at a stop; one naming a thread
             // stops that thread too.

@@ -171,6 +171,50 @@ import Testing
         #expect(run.all("error").compactMap(ErrorInfo.init(json:)).map(\.type) == ["up", "stop_reasons"])
     }
 
+    @Test func variablesExpandContainersAndObjectsAPageAtATime() throws {
+        let source = """
+            class Point:
+                def __init__(self):
+                    self.x = 1
+                    self.y = [2, 3]
+
+
+            def show(n):
+                point = Point()
+                table = {'a': [10, 20, 30], 'b': {4}}
+                return n
+
+
+            show(5)
+            """
+        let run = try Debugging.run(source, commands: [
+            #"{"e":"add_break","p":{"file":"$PROGRAM","line":10}}"#, "continue",
+            #"{"e":"variables","p":{"scope":"locals"}}"#,
+            #"{"e":"variables","p":{"scope":"locals","path":[2,0],"start":1,"count":1}}"#,
+            #"{"e":"variables","p":{"frame":1,"expression":"point"}}"#,
+            #"{"e":"variables","p":{"frame":0,"scope":"globals","path":[99]}}"#,
+            #"{"e":"variables","p":{"frame":7,"scope":"locals"}}"#,
+            #"{"e":"variables","p":{"expression":"nope"}}"#,
+            #"{"e":"variables","p":{"scope":"neither"}}"#,
+        ])
+        let replies = run.all("variables").compactMap(VariablesReply.init(json:))
+        #expect(replies.map(\.total) == [3, 3, 2])
+        #expect(replies.first?.variables == [
+            Variable(name: "n", value: "5", type: "int", children: 0),
+            Variable(name: "point", value: replies[0].variables[1].value, type: "Point", children: 2),
+            Variable(name: "table", value: "{'a': [10, 20, 30], 'b': {4}}", type: "dict", children: 2),
+        ])
+        #expect(replies[1].variables == [Variable(name: "1", value: "20", type: "int", children: 0)])
+        #expect(replies[1].request["path"] == [2, 0])
+        #expect(replies[2].variables.map(\.name) == ["x", "y"])
+        #expect(replies[2].variables.map(\.children) == [0, 2])
+        let errors = run.all("error").compactMap(ErrorInfo.init(json:)).filter { $0.type == "variables" }
+        #expect(errors.map(\.data) == [
+            "No child 99: the value changed", "No frame 7", "NameError: name 'nope' is not defined",
+            "variables: expected {\"frame\", \"scope\" or \"expression\", \"path\", \"start\", \"count\"}",
+        ])
+    }
+
     @Test func conditionalBreakpointsAndConditionErrors() throws {
         let source = """
             def count(n):
