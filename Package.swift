@@ -111,6 +111,7 @@ let package = Package(
         .executable(name: "qdb-server", targets: ["qdb-server"]),
         .executable(name: "qdb-python", targets: ["qdb-python"]),
         .executable(name: "qdb-cli", targets: ["qdb-cli"]),
+        .executable(name: "qdb-dap", targets: ["qdb-dap"]),
         // The `_qdb` extension module for a user's own python3; built with
         // `-Xswiftc -static-stdlib` by `make install` (see Makefile).
         .library(name: "_qdb", type: .dynamic, targets: ["QdbTracer"]),
@@ -144,6 +145,9 @@ let package = Package(
             name: "QdbLauncher",
             dependencies: ["QdbProtocol", "QdbClientSession", "QdbConnection", "QdbServer", logging]),
 
+        // The Debug Adapter Protocol for editors: framing, and a state
+        // machine from DAP requests to a client session. No I/O.
+        .target(name: "QdbDAP", dependencies: ["QdbProtocol", "QdbClientSession"]),
         .target(name: "QdbServer", dependencies: ["QdbProtocol", logging] + nio),
         .target(
             name: "QdbTracer", dependencies: ["QdbProtocol", "QdbClientSession", "QdbConsole", "CPython"],
@@ -161,6 +165,10 @@ let package = Package(
             name: "qdb-cli",
             dependencies: ["QdbTerminal", "QdbLauncher", "QdbClientSession", "QdbConnection", "QdbProtocol", argumentParser]),
 
+        .executableTarget(
+            name: "qdb-dap",
+            dependencies: ["QdbDAP", "QdbLauncher", "QdbClientSession", "QdbConnection", "QdbProtocol", argumentParser]),
+
         // The server's load generator (bench/server.sh).
         .executableTarget(name: "qdb-loadgen", dependencies: ["QdbProtocol", "QdbServer", argumentParser] + nio),
 
@@ -169,6 +177,7 @@ let package = Package(
 
         .testTarget(name: "QdbProtocolTests", dependencies: ["QdbProtocol"]),
         .testTarget(name: "QdbClientSessionTests", dependencies: ["QdbClientSession", "QdbProtocol"]),
+        .testTarget(name: "QdbDAPTests", dependencies: ["QdbDAP", "QdbClientSession", "QdbProtocol"]),
         .testTarget(name: "QdbConsoleTests", dependencies: ["QdbConsole", "QdbClientSession", "QdbProtocol"]),
         .testTarget(name: "QdbServerTests", dependencies: ["QdbServer", "QdbTestSupport"] + nio),
         .testTarget(

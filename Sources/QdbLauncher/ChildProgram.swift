@@ -17,7 +17,11 @@ final class ChildProgram: @unchecked Sendable {
     private var exitStatus: Int32?
     private let lock = NSLock()
 
-    init(executable: String, arguments: [String]) throws(ClientError) {
+    /// `environment` is added to this process's; `directory` is the
+    /// program's working directory (this process's when nil).
+    init(
+        executable: String, arguments: [String], environment: [String: String] = [:], directory: String? = nil
+    ) throws(ClientError) {
         var template = Array("/tmp/qdb-run-stderr-XXXXXX".utf8CString)
         let log = mkstemp(&template)
         guard log >= 0 else {
@@ -37,10 +41,15 @@ final class ChildProgram: @unchecked Sendable {
         let newProcessGroup: Int16 = 0x02  // POSIX_SPAWN_SETPGROUP, hidden from Swift by feature macros
         posix_spawnattr_setflags(&attributes, newProcessGroup)
         posix_spawnattr_setpgroup(&attributes, 0)
-        let argv = ([executable] + arguments).map { strdup($0) } + [nil]
-        defer { argv.forEach { free($0) } }
+        // Glibc's posix_spawn_file_actions_addchdir_np is hidden from
+        // Swift by feature macros: coreutils' `env -C` changes directory.
+        let command = directory.map { ["/usr/bin/env", "-C", $0, executable] + arguments } ?? [executable] + arguments
+        let argv = command.map { strdup($0) } + [nil]
+        let variables = ProcessInfo.processInfo.environment.merging(environment) { $1 }
+        let envp = variables.map { strdup("\($0.key)=\($0.value)") } + [nil]
+        defer { (argv + envp).forEach { free($0) } }
         var pid: pid_t = 0
-        let status = posix_spawn(&pid, executable, &actions, &attributes, argv, environ)
+        let status = posix_spawn(&pid, command[0], &actions, &attributes, argv, envp)
         guard status == 0 else {
             throw .cannotStartProgram("cannot run \(executable): \(String(cString: strerror(status)))")
         }
@@ -62,6 +71,18 @@ final class ChildProgram: @unchecked Sendable {
             }
             return exitStatus
         }
+    }
+
+    /// The program's exit code once it exits within `timeout` (128 + the
+    /// signal's number when a signal ended it, as shells say), else nil.
+    func exitCode(within timeout: Duration) async -> Int32? {
+        let deadline = ContinuousClock.now + timeout
+        while status == nil && ContinuousClock.now < deadline {
+            try? await Task.sleep(for: .milliseconds(20))
+        }
+        guard let status else { return nil }
+        let signal = status & 0x7F
+        return signal == 0 ? (status >> 8) & 0xFF : 128 + signal
     }
 
     /// Returns once the program has exited (or the task is cancelled).

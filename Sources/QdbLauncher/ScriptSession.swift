@@ -30,6 +30,27 @@ public enum ScriptSession {
         public let script: String
         public let arguments: [String]
         public let isRestart: Bool
+        /// Waits at most the duration given for the program to exit, and
+        /// returns its exit code (nil if it still runs).
+        public let programExit: @Sendable (Duration) async -> Int32?
+    }
+
+    /// How the program runs, beyond its command line.
+    public struct ProgramSettings: Sendable {
+        /// A python with the qdb package (its path or name on PATH),
+        /// instead of qdb-python.
+        public var python: String?
+        /// Added to this process's environment.
+        public var environment: [String: String] = [:]
+        /// The working directory, also the one a relative script is found
+        /// from; this process's when nil.
+        public var directory: String?
+
+        public init(python: String? = nil, environment: [String: String] = [:], directory: String? = nil) {
+            self.python = python
+            self.environment = environment
+            self.directory = directory
+        }
     }
 
     /// How long the client waits for the program's tracer to connect: a
@@ -37,9 +58,10 @@ public enum ScriptSession {
     static let attachTimeout: Duration = .seconds(30)
 
     public static func run(
-        script: String, arguments: [String], uuid: String, python: String? = nil, settings: [Command] = [],
-        attach: (Attachment) async -> ClientExit
+        script: String, arguments: [String], uuid: String, program: ProgramSettings = ProgramSettings(),
+        settings: [Command] = [], attach: (Attachment) async -> ClientExit
     ) async -> ClientExit {
+        let script = program.directory.map { script.hasPrefix("/") ? script : $0 + "/" + script } ?? script
         guard access(script, R_OK) == 0 else {
             return .failed(.cannotStartProgram("cannot open \(script): \(String(cString: strerror(errno)))"))
         }
@@ -48,7 +70,7 @@ public enum ScriptSession {
         let server: QdbServer
         do throws(ClientError) {
             token = try AuthToken.random()
-            interpreter = try ExecutableLocator.path(of: python ?? "qdb-python")
+            interpreter = try ExecutableLocator.path(of: program.python ?? "qdb-python")
             server = try await startServer(token: token)
         } catch {
             return .failed(error)
@@ -61,7 +83,7 @@ public enum ScriptSession {
             // seen its tracer go yet.
             let exit = await runOnce(
                 script: script, arguments: arguments, uuid: runs == 1 ? uuid : "\(uuid).\(runs)",
-                interpreter: interpreter, server: server, token: token, settings: sessionSettings,
+                interpreter: interpreter, program: program, server: server, token: token, settings: sessionSettings,
                 isRestart: runs > 1, attach: attach)
             runs += 1
             guard case .restart(let newArguments, let breakpoints) = exit else {
@@ -76,15 +98,16 @@ public enum ScriptSession {
     /// One run of the program, under a session of its own on the same
     /// server.
     private static func runOnce(
-        script: String, arguments: [String], uuid: String, interpreter: String, server: QdbServer, token: String,
-        settings: [Command], isRestart: Bool, attach: (Attachment) async -> ClientExit
+        script: String, arguments: [String], uuid: String, interpreter: String,
+        program programSettings: ProgramSettings, server: QdbServer, token: String, settings: [Command], isRestart: Bool, attach: (Attachment) async -> ClientExit
     ) async -> ClientExit {
         let program: ChildProgram
         do throws(ClientError) {
             program = try ChildProgram(
                 executable: interpreter,
                 arguments: ["-m", "qdb", "--post-mortem", "--host", "127.0.0.1", "--port", String(server.tracerPort),
-                            "--uuid", uuid, "--auth", token, script] + arguments)
+                            "--uuid", uuid, "--auth", token, script] + arguments,
+                environment: programSettings.environment, directory: programSettings.directory)
         } catch {
             return .failed(error)
         }
@@ -102,7 +125,7 @@ public enum ScriptSession {
         let address = WebSocketAddress(host: "127.0.0.1", port: server.clientPort, path: "/" + uuid)
         let exit = await attach(Attachment(
             address: address, uuid: uuid, authMessage: token, settings: settings, script: script,
-            arguments: arguments, isRestart: isRestart))
+            arguments: arguments, isRestart: isRestart, programExit: { await program.exitCode(within: $0) }))
         watcher.cancel()
         let programDiedFirst = await watcher.value
         await program.stop()

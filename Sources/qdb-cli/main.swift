@@ -81,7 +81,8 @@ struct Run: AsyncParsableCommand {
 
     func run() async throws {
         try finish(await ScriptSession.run(
-            script: script, arguments: arguments, uuid: uuid, python: python, settings: settings.commands
+            script: script, arguments: arguments, uuid: uuid, program: ScriptSession.ProgramSettings(python: python),
+            settings: settings.commands
         ) { attachment in
             if attachment.isRestart {
                 StandardOutput.write(lines: [

@@ -1,0 +1,71 @@
+import QdbProtocol
+
+/// `launch`'s arguments: a script run under qdb, as `qdb-cli run` runs it.
+public struct LaunchConfiguration: Hashable, Sendable {
+    public var program: String
+    public var arguments: [String]
+    /// The program's working directory; the adapter's when nil.
+    public var directory: String?
+    /// Added to the adapter's environment.
+    public var environment: [String: String]
+    /// A python with the qdb package, instead of qdb-python.
+    public var python: String?
+    public var stopsOnEntry: Bool
+
+    init(_ json: JSONValue) throws(ConfigurationError) {
+        if json["module"]?.nonNull != nil {
+            throw ConfigurationError("launch: \"module\" is not supported yet; give \"program\"")
+        }
+        program = try Self.string(json, "program", required: true) ?? ""
+        guard !program.isEmpty else { throw ConfigurationError("launch: \"program\" must not be empty") }
+        let arguments = json["args"]?.nonNull?.arrayValue ?? []
+        self.arguments = arguments.compactMap(\.stringValue)
+        guard self.arguments.count == arguments.count else {
+            throw ConfigurationError("launch: \"args\" must be a list of strings")
+        }
+        directory = try Self.string(json, "cwd")
+        python = try Self.string(json, "python")
+        var environment: [String: String] = [:]
+        for member in json["env"]?.nonNull?.objectValue?.members ?? [] {
+            guard let value = member.value.stringValue else {
+                throw ConfigurationError("launch: \"env\" must map names to strings")
+            }
+            environment[member.key] = value
+        }
+        self.environment = environment
+        stopsOnEntry = json["stopOnEntry"]?.boolValue ?? false
+    }
+
+    static func string(_ json: JSONValue, _ key: String, required: Bool = false) throws(ConfigurationError) -> String? {
+        switch json[key] {
+        case .string(let text)?: return text
+        case nil, .null?:
+            if required { throw ConfigurationError("launch: \"\(key)\" is required") }
+            return nil
+        default: throw ConfigurationError("\"\(key)\" must be a string")
+        }
+    }
+}
+
+/// `attach`'s arguments: a session already running on a qdb server, as
+/// `qdb-cli attach` takes them.
+public struct AttachConfiguration: Hashable, Sendable {
+    /// The WebSocket address; `{uuid}` in it stands for `uuid`.
+    public var url: String
+    public var uuid: String
+    public var authMessage: String
+
+    init(_ json: JSONValue) throws(ConfigurationError) {
+        url = try LaunchConfiguration.string(json, "url") ?? "ws://localhost:8002/{uuid}"
+        uuid = try LaunchConfiguration.string(json, "uuid") ?? "qdb"
+        authMessage = try LaunchConfiguration.string(json, "auth") ?? ""
+    }
+}
+
+struct ConfigurationError: Error {
+    let message: String
+
+    init(_ message: String) {
+        self.message = message
+    }
+}

@@ -1,0 +1,155 @@
+import QdbClientSession
+import QdbConnection
+import QdbDAP
+import QdbLauncher
+import QdbProtocol
+
+/// Runs a `DebugAdapter`: one loop takes every input in order (the
+/// editor's requests, the connection's events, the program's end) and
+/// carries out the actions that come out.
+struct AdapterLoop {
+    enum Input: Sendable {
+        case adapter(DebugAdapter.Input)
+        /// The editor closed its side.
+        case editorGone
+        /// A launched program's run: how to ask for its exit.
+        case attachment(ScriptSession.Attachment)
+        case connected(ServerConnection, authMessage: String)
+        /// The launcher is done: the program is stopped and the server down.
+        case launchEnded(ClientExit)
+    }
+
+    private let editor: EditorChannel
+    private let inputs: AsyncStream<Input>
+    private let inbox: AsyncStream<Input>.Continuation
+    /// Finished when the adapter is done, which lets the launcher stop the
+    /// program and its server.
+    private let done: AsyncStream<Never>
+    private let doneSignal: AsyncStream<Never>.Continuation
+
+    private var adapter = DebugAdapter()
+    private var connection: ServerConnection?
+    private var attachment: ScriptSession.Attachment?
+    private var isLaunching = false
+    private var isExiting = false
+
+    init(editor: EditorChannel) {
+        self.editor = editor
+        (inputs, inbox) = AsyncStream.makeStream(of: Input.self)
+        (done, doneSignal) = AsyncStream.makeStream(of: Never.self)
+    }
+
+    mutating func run() async {
+        let inbox = self.inbox
+        editor.startReading { input in
+            inbox.yield(input.map(Input.adapter) ?? .editorGone)
+        }
+        for await input in inputs {
+            receive(input)
+            if isExiting && !isLaunching {
+                break
+            }
+        }
+        connection?.close()
+    }
+
+    private mutating func receive(_ input: Input) {
+        switch input {
+        case .adapter(let input):
+            perform(adapter.handle(input))
+        case .editorGone:
+            // No one to tell anything any more.
+            exit()
+        case .attachment(let attachment):
+            self.attachment = attachment
+        case .connected(let connection, let authMessage):
+            guard !isExiting else { return connection.close() }
+            self.connection = connection
+            let inbox = self.inbox
+            Task {
+                for await event in connection.events {
+                    inbox.yield(.adapter(.connection(event)))
+                }
+            }
+            perform(adapter.handle(.connected(address: connection.address.description, authMessage: authMessage)))
+        case .launchEnded(let exit):
+            isLaunching = false
+            if !isExiting, let message = exit.message {
+                // The program never came to a session.
+                perform(adapter.handle(.startFailed(message)))
+            }
+        }
+    }
+
+    private mutating func perform(_ actions: [DebugAdapter.Action]) {
+        for action in actions {
+            switch action {
+            case .send(let message):
+                editor.send(message)
+            case .sendToServer(let message):
+                connection?.send(message)
+            case .launch(let configuration):
+                launch(configuration)
+            case .attach(let configuration):
+                attach(configuration)
+            case .disconnect:
+                // A launched program is stopped with its session; an
+                // attached one runs on (the adapter sent `disable` first
+                // when asked to end it).
+                connection?.close()
+            case .awaitProgramExit:
+                let inbox = self.inbox
+                let attachment = self.attachment
+                Task {
+                    let code = await attachment?.programExit(.seconds(5))
+                    inbox.yield(.adapter(.programExited(code)))
+                }
+            case .exit:
+                exit()
+            }
+        }
+    }
+
+    private mutating func exit() {
+        isExiting = true
+        connection?.close()
+        doneSignal.finish()
+    }
+
+    private mutating func launch(_ configuration: LaunchConfiguration) {
+        isLaunching = true
+        let inbox = self.inbox
+        let done = self.done
+        let program = ScriptSession.ProgramSettings(
+            python: configuration.python, environment: configuration.environment, directory: configuration.directory)
+        Task {
+            let exit = await ScriptSession.run(
+                script: configuration.program, arguments: configuration.arguments, uuid: "qdb-dap", program: program
+            ) { attachment in
+                inbox.yield(.attachment(attachment))
+                do throws(ClientError) {
+                    let connection = try await ServerConnection.connect(to: attachment.address)
+                    inbox.yield(.connected(connection, authMessage: attachment.authMessage))
+                } catch {
+                    inbox.yield(.adapter(.startFailed(error.description)))
+                }
+                for await _ in done {}
+                return .sessionOver
+            }
+            inbox.yield(.launchEnded(exit))
+        }
+    }
+
+    private func attach(_ configuration: AttachConfiguration) {
+        let inbox = self.inbox
+        Task {
+            do throws(ClientError) {
+                let address = try WebSocketAddress(format: configuration.url, uuid: configuration.uuid)
+                let connection = try await ServerConnection.connect(to: address)
+                inbox.yield(.connected(connection, authMessage: configuration.authMessage))
+            } catch {
+                inbox.yield(.adapter(.startFailed(error.description)))
+            }
+        }
+    }
+}
