@@ -32,19 +32,26 @@ SITE_PACKAGES = $(shell $(PYTHON) -c 'import sysconfig; print(sysconfig.get_path
 # The extension module links the Swift runtime statically, so it is built
 # with its own flags in its own build folder.
 EXTENSION_FLAGS = --product _qdb -Xswiftc -static-stdlib --scratch-path $(EXTENSION_BUILD)
-BINARIES := qdb-server qdb-python qdb-cli
+BINARIES := qdb-server qdb-python qdb-cli qdb-dap
 export QDB_PYTHON = $(PYTHON)
+# What the tests take from PyPI, for PYTHON: dap-python, a DAP client
+# written by others, to check qdb-dap against.
+TEST_TOOLS = .build-tools-py$(PYTHON_VERSION)
+export QDB_TEST_TOOLS = $(CURDIR)/$(TEST_TOOLS)
+export QDB_TEST_TOOLS_PYTHON = $(PYTHON)
 
 .PHONY: deps build extension install demo test lint style conformance bench clean
 
 # The Debian packages the build and the tests need; apt runs only when one
 # is missing.
-PACKAGES := python3-dev libedit-dev pycodestyle pyflakes3 emacs-nox
+PACKAGES := python3-dev python3-pip libedit-dev pycodestyle pyflakes3 emacs-nox
 
 deps:
 	@dpkg -s $(PACKAGES) >/dev/null 2>&1 || { \
 		$(SUDO) apt-get update && \
 		$(SUDO) apt-get install -y --no-install-recommends $(PACKAGES); }
+	@test -d $(TEST_TOOLS)/dap || $(PYTHON) -m pip install --quiet --no-warn-conflicts --root-user-action=ignore \
+		--target $(TEST_TOOLS) 'dap-python==0.5.0'
 
 build:
 	$(SWIFT) build -c release --scratch-path $(BUILD)

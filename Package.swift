@@ -187,6 +187,6 @@ let package = Package(
         .testTarget(name: "QdbTerminalTests", dependencies: ["QdbTerminal", "QdbClientSession", "QdbConsole", "QdbProtocol", "QdbTestSupport"]),
         .testTarget(
             name: "EndToEndTests", dependencies: ["QdbProtocol", "QdbTestSupport"],
-            exclude: ["Fixtures", "ClientFixtures", "Emacs"]),
+            exclude: ["Fixtures", "ClientFixtures", "DAPFixtures", "Emacs"]),
     ]
 )

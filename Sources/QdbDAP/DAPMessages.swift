@@ -46,11 +46,7 @@ public enum DAPOutgoing: Hashable, Sendable {
             }
             return .object(JSONObject(members))
         case .event(let name, let body):
-            var members: [(String, JSONValue)] = [("seq", JSONValue(seq)), ("type", "event"), ("event", .string(name))]
-            if let body {
-                members.append(("body", body))
-            }
-            return .object(JSONObject(members))
+            return ["seq": JSONValue(seq), "type": "event", "event": .string(name), "body": body ?? [:]]
         }
     }
 }
@@ -63,12 +59,16 @@ public struct DAPResponse: Hashable, Sendable {
     public var message: String?
     public var body: JSONValue?
 
+    /// Every response and event carries a body, if only an empty one:
+    /// the specification allows leaving it out, but some clients (dap-python)
+    /// do not.
     public static func success(_ request: DAPRequest, _ body: JSONValue? = nil) -> DAPResponse {
-        DAPResponse(requestSeq: request.seq, command: request.command, success: true, body: body)
+        DAPResponse(requestSeq: request.seq, command: request.command, success: true, body: body ?? [:])
     }
 
-    /// `message` is what editors show.
+    /// `message` is what editors show. The body's `error` is left out:
+    /// its `format` would read braces in the message as placeholders.
     public static func failure(_ request: DAPRequest, _ message: String) -> DAPResponse {
-        DAPResponse(requestSeq: request.seq, command: request.command, success: false, message: message)
+        DAPResponse(requestSeq: request.seq, command: request.command, success: false, message: message, body: [:])
     }
 }

@@ -112,8 +112,7 @@ public struct DebugAdapter: Sendable {
         case .request(let request):
             return handle(request)
         case .unreadable(let reason):
-            return [.send(.response(DAPResponse(
-                requestSeq: 0, command: "unknown", success: false, message: "Malformed DAP message: \(reason)")))]
+            return [.send(.response(.failure(DAPRequest(seq: 0, command: "unknown"), "Malformed DAP message: \(reason)")))]
         case .connected(let address, let authMessage):
             return connected(address: address, authMessage: authMessage)
         case .startFailed(let reason):

@@ -8,6 +8,9 @@ import Testing
 /// attaches to a session beside another client.
 @Suite(.serialized) struct DAPEndToEndTests {
     static let program = Executables.packageRoot + "/examples/primes.py"
+    /// Where `make deps` put dap-python, and the python it is for.
+    static let tools = ProcessInfo.processInfo.environment["QDB_TEST_TOOLS"]
+    static let toolsPython = ProcessInfo.processInfo.environment["QDB_TEST_TOOLS_PYTHON"] ?? "python3"
 
     /// initialize, launch and the configuration, up to the first stop.
     private func launch(
@@ -148,5 +151,71 @@ import Testing
         _ = try client.event("terminated")
         #expect(try client.waitForClose())
         #expect(client.adapter.waitForExit() == 0)
+    }
+
+    /// Whether the raw client gets a `stack` at `location` among the next
+    /// few (the stacks that others' commands showed come first).
+    private func stack(of session: TracerSession, reaches location: String) throws -> Bool {
+        for _ in 0..<8 where TracerSession.location(try session.receive(through: "stack").last) == location {
+            return true
+        }
+        return false
+    }
+
+    @Test func attachesBesideAnotherClientAndBothSeeTheSameStops() throws {
+        let session = try TracerSession("""
+            total = 0
+            for n in range(3):
+                total += n
+            print('total', total)
+            """)
+        try session.attach()
+        let client = try DAPTestClient()
+        try client.succeed("initialize", ["adapterID": "qdb"])
+        try client.succeed("attach", [
+            "url": .string("ws://127.0.0.1:\(session.server.clientPort)/{uuid}"), "uuid": .string(session.uuid),
+        ])
+        _ = try client.event("initialized")
+        try client.succeed("configurationDone")
+        // Attached to a program that is stopped: the editor is told so.
+        #expect(try client.event("stopped")["reason"] == "pause")
+        #expect(try frames(client).first?["line"] == 1)
+
+        // The editor steps; the other client sees the stop too.
+        try client.succeed("next", ["threadId": 1])
+        #expect(try client.event("stopped")["reason"] == "step")
+        #expect(try frames(client).first?["line"] == 2)
+        #expect(try stack(of: session, reaches: "<module>:2"))
+
+        // The other client steps; the editor sees the stop.
+        _ = try session.stop(after: "next")
+        _ = try client.event("stopped")
+        #expect(try frames(client).first?["line"] == 3)
+
+        // Leaving does not end the session of the other client.
+        try client.succeed("disconnect", ["terminateDebuggee": false])
+        #expect(try client.waitForClose())
+        try session.send("next")
+        #expect(try stack(of: session, reaches: "<module>:2"))
+        try session.send("continue")
+        #expect(TracerSession.programOutput(try session.receiveUntilEnd()) == "total 3\n")
+    }
+
+    /// dap-python's client drives qdb-dap on standard input and output,
+    /// checking each message against its own models of the protocol.
+    @Test(.enabled(if: tools != nil, "no dap-python: run the tests with make test"))
+    func anIndependentClientDebugsOverStandardStreams() throws {
+        let python = Self.toolsPython.contains("/") ? Self.toolsPython : try Executables.searchPath(for: Self.toolsPython)
+        let script = Executables.packageRoot + "/Tests/EndToEndTests/DAPFixtures/dap_python_client.py"
+        let client = try ChildProcess(
+            python, [script, try Executables.path(of: "qdb-dap"), Self.program, "9"],
+            environment: ["PYTHONPATH": Self.tools ?? ""])
+        #expect(client.waitForExit(timeout: 60) == 0, "\(client.standardError)")
+        let summary = try JSONParser.parse(client.standardOutput)
+        #expect(summary == [
+            "verified": [true], "reason": "breakpoint", "hit": [1],
+            "frames": [["is_prime", 9], ["primes_up_to", 17], ["<module>", 24]],
+            "locals": ["n": "7", "divisor": "2"], "exitCode": 0, "adapterStatus": 0,
+        ])
     }
 }
