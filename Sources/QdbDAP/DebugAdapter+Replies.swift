@@ -28,15 +28,12 @@ extension DebugAdapter {
             var actions: [Action] = []
             for entry in waiting {
                 if case .breakpoint(let batch, let index) = entry.purpose {
-                    actions += settle(batch, index, verified: true, line: BreakpointInfo(json: entry.command.message.payload)?.line)
+                    let line = BreakpointInfo(json: entry.command.message.payload)?.line
+                    actions += settle(batch, index, .verified(id: nil, line: line))
                 }
             }
-            let batches = Set(waiting.compactMap { entry -> Int? in
-                if case .breakpoint(let batch, _) = entry.purpose { return batch }
-                return nil
-            })
             waiting.removeAll { if case .breakpoint = $0.purpose { true } else { false } }
-            return actions + batches.sorted().flatMap { finishBatch($0) }
+            return actions
         case .unreadableFrame:
             return []
         }
@@ -49,7 +46,7 @@ extension DebugAdapter {
         if case .error(let error) = event {
             let text = error.data.stringValue ?? error.data.serialized()
             if case .breakpoint(let batch, let index) = entry.purpose {
-                return settle(batch, index, verified: false, message: text) + finishBatch(batch)
+                return settle(batch, index, .rejected(text))
             }
             return [.send(.response(.failure(request, text)))]
         }
@@ -88,8 +85,7 @@ extension DebugAdapter {
             }
             return [.send(.response(.success(request, ["variables": .array(list)])))]
         case (.breakpoint(let batch, let index), .breakChanged(let change)):
-            return settle(batch, index, verified: true, id: change.breakpoint.number, line: change.breakpoint.location.line)
-                + finishBatch(batch)
+            return settle(batch, index, .verified(id: change.breakpoint.number, line: change.breakpoint.location.line))
         default:
             return [.send(.response(.failure(request, "Unexpected reply from the tracer: \(event.message.name ?? "?")")))]
         }

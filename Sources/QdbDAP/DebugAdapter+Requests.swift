@@ -130,7 +130,7 @@ extension DebugAdapter {
         if terminating && !isLaunched {
             actions += self.request(.disable("hard"))
         }
-        return actions + [.disconnect(terminating: terminating)]
+        return actions + [.disconnect]
     }
 
     // MARK: Breakpoints
@@ -143,48 +143,33 @@ extension DebugAdapter {
             return [.send(.response(.failure(request, "setBreakpoints: source.path is required")))]
         }
         let wanted = request.arguments["breakpoints"]?.nonNull?.arrayValue ?? []
-        var actions = (breakpointLines[file] ?? []).flatMap { line in
+        let old = breakpoints.replaceLines(of: file, with: wanted.compactMap { $0["line"]?.intValue })
+        var actions = old.flatMap { line in
             self.request(.deleteBreak(["file": .string(file), "line": JSONValue(line)]))
         }
-        breakpointLines[file] = wanted.compactMap { $0["line"]?.intValue }
-        let batch = nextBatch
-        nextBatch += 1
-        batches[batch] = BreakpointBatch(request: request, results: Array(repeating: nil, count: wanted.count))
+        let batch = breakpoints.begin(request, count: wanted.count)
         for (index, breakpoint) in wanted.enumerated() {
             guard let line = breakpoint["line"]?.intValue else {
-                actions += settle(batch, index, verified: false, message: "a breakpoint needs a line")
+                actions += settle(batch, index, .rejected("a breakpoint needs a line"))
                 continue
             }
             let condition = breakpoint["condition"]?.stringValue.flatMap { $0.trimmingWhitespace().isEmpty ? nil : $0 }
             let location = BreakpointInfo(file: file, line: line, condition: condition)
             if model?.tracerKind == .original {
+                // Set the original way, with no reply to wait for.
                 actions += self.request(.addBreak(location.json))
-                actions += settle(batch, index, verified: true, line: line)
+                actions += settle(batch, index, .verified(id: nil, line: line))
             } else {
                 actions += self.request(.addBreak(location.json), for: request, .breakpoint(batch: batch, index: index))
             }
         }
-        return actions + finishBatch(batch)
+        return actions + (breakpoints.finishIfEmpty(batch).map { [.send(.response($0))] } ?? [])
     }
 
-    /// Records one breakpoint's outcome.
-    mutating func settle(
-        _ batch: Int, _ index: Int, verified: Bool, id: Int? = nil, line: Int? = nil, message: String? = nil
-    ) -> [Action] {
-        var result: [(String, JSONValue)] = [("verified", .bool(verified))]
-        if let id { result.append(("id", JSONValue(id))) }
-        if let line { result.append(("line", JSONValue(line))) }
-        if let message { result.append(("message", .string(message))) }
-        batches[batch]?.results[index] = .object(JSONObject(result))
-        return []
-    }
-
-    /// Responds once every breakpoint of the batch is settled.
-    mutating func finishBatch(_ batch: Int) -> [Action] {
-        guard let entry = batches[batch], entry.results.allSatisfy({ $0 != nil }) else { return [] }
-        batches[batch] = nil
-        let list = JSONValue.array(entry.results.compactMap { $0 })
-        return [.send(.response(.success(entry.request, ["breakpoints": list])))]
+    /// Records one breakpoint's outcome, and responds once its batch is
+    /// complete.
+    mutating func settle(_ batch: Int, _ index: Int, _ outcome: BreakpointBatches.Outcome) -> [Action] {
+        breakpoints.settle(batch, index, outcome).map { [.send(.response($0))] } ?? []
     }
 
     // MARK: At a stop
@@ -216,7 +201,8 @@ extension DebugAdapter {
 
     /// The stack index a DAP frame id names, if it is one of this stop's.
     func frameIndex(_ id: JSONValue?) -> Int? {
-        guard let id = id?.intValue, let count = model?.stack?.frames.count, (1...max(1, count)).contains(id) else { return nil }
+        guard let id = id?.intValue, let count = model?.stack?.frames.count, (1..<count + 1).contains(id)
+        else { return nil }
         return id - 1
     }
 

@@ -30,9 +30,9 @@ public struct DebugAdapter: Sendable {
         case sendToServer(Message)
         case launch(LaunchConfiguration)
         case attach(AttachConfiguration)
-        /// Leave the session: close the connection (and stop the program
-        /// when `terminating`, for a launched one).
-        case disconnect(terminating: Bool)
+        /// Leave the session: close the connection. A launched program
+        /// is stopped with its session.
+        case disconnect
         /// The session is over: find out how the program ended, and say so
         /// with `.programExited`.
         case awaitProgramExit
@@ -75,12 +75,6 @@ public struct DebugAdapter: Sendable {
         var purpose: Purpose
     }
 
-    /// The breakpoints of one `setBreakpoints`, filled in as replies come.
-    struct BreakpointBatch: Hashable, Sendable {
-        var request: DAPRequest
-        var results: [JSONValue?]
-    }
-
     var session: ClientSession?
     var start = Start.notYet
     var isConfigured = false
@@ -96,11 +90,7 @@ public struct DebugAdapter: Sendable {
     /// extensions; nil until it says.
     var hasExtensions: Bool?
     var waiting: [Waiting] = []
-    var batches: [Int: BreakpointBatch] = [:]
-    var nextBatch = 1
-    /// The lines this adapter set breakpoints on, by file as the editor
-    /// names it: `setBreakpoints` replaces them.
-    var breakpointLines: [String: [Int]] = [:]
+    var breakpoints = BreakpointBatches()
     var references = VariableReferences()
     /// The frame the tracer has selected, counting the moves sent.
     var selectedFrame: Int?

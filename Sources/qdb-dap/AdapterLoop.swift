@@ -93,9 +93,8 @@ struct AdapterLoop {
             case .attach(let configuration):
                 attach(configuration)
             case .disconnect:
-                // A launched program is stopped with its session; an
-                // attached one runs on (the adapter sent `disable` first
-                // when asked to end it).
+                // An attached program runs on: the adapter sent `disable`
+                // first when asked to end it.
                 connection?.close()
             case .awaitProgramExit:
                 let inbox = self.inbox

@@ -201,6 +201,22 @@ import Testing
         #expect(TracerSession.programOutput(try session.receiveUntilEnd()) == "total 3\n")
     }
 
+    @Test func endsWhenTheServerGoesAway() throws {
+        let session = try TracerSession("x = 1\n")
+        let client = try DAPTestClient()
+        try client.succeed("initialize", ["adapterID": "qdb"])
+        try client.succeed("attach", [
+            "url": .string("ws://127.0.0.1:\(session.server.clientPort)/{uuid}"), "uuid": .string(session.uuid),
+        ])
+        try client.succeed("configurationDone")
+        _ = try client.event("stopped")
+        session.server.process.kill()
+        _ = try client.event("terminated")
+        #expect(client.takeOutput().hasPrefix("qdb: "))
+        #expect(try client.waitForClose())
+        #expect(client.adapter.waitForExit() == 0)
+    }
+
     /// dap-python's client drives qdb-dap on standard input and output,
     /// checking each message against its own models of the protocol.
     @Test(.enabled(if: tools != nil, "no dap-python: run the tests with make test"))
