@@ -55,7 +55,7 @@ extension DebugAdapter {
             let list = threads.map { summary -> JSONValue in
                 ["id": JSONValue(summary.thread.id), "name": .string(summary.thread.name)]
             }
-            return [.send(.response(.success(request, ["threads": .array(list)])))]
+            return noteThreads(threads.map(\.thread.id)) + [.send(.response(.success(request, ["threads": .array(list)])))]
         case (.evaluate(let context), .print(let output)):
             if !output.exception.isNull && context != "repl" {
                 return [.send(.response(.failure(request, output.output)))]
@@ -112,10 +112,13 @@ extension DebugAdapter {
         switch event {
         case .stack(let stack):
             selectedFrame = stack.index
+            let news = stack.thread.map { noteThreads(Array(knownThreads.union([$0.id]))) } ?? []
             if isNewStop(stack, answering: answering) {
-                return newStop(stack)
+                return news + newStop(stack)
             }
-            return []
+            return news
+        case .threads(let threads):
+            return noteThreads(threads.map(\.thread.id))
         case .stopReasons(let on):
             hasExtensions = on
             isAttached = true
@@ -129,6 +132,19 @@ extension DebugAdapter {
             return [.send(.event("output", body: ["category": "console", "output": .string("qdb: \(text)\n")]))]
         default:
             return []
+        }
+    }
+
+    /// `thread` events for what changed since the editor was last told:
+    /// the protocol says when a thread stops or is listed, not when it
+    /// starts or ends, so the editor learns it then.
+    mutating func noteThreads(_ running: [Int]) -> [Action] {
+        let now = Set(running)
+        let started = now.subtracting(knownThreads).sorted().map { ("started", $0) }
+        let exited = knownThreads.subtracting(now).sorted().map { ("exited", $0) }
+        knownThreads = now
+        return (started + exited).map { reason, id in
+            .send(.event("thread", body: ["reason": .string(reason), "threadId": JSONValue(id)]))
         }
     }
 

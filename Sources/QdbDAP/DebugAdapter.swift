@@ -92,6 +92,8 @@ public struct DebugAdapter: Sendable {
     var waiting: [Waiting] = []
     var breakpoints = BreakpointBatches()
     var references = VariableReferences()
+    /// The threads the editor was told of; the main thread is always there.
+    var knownThreads: Set<Int> = [1]
     /// The frame the tracer has selected, counting the moves sent.
     var selectedFrame: Int?
 

@@ -201,6 +201,22 @@ import Testing
         #expect(TracerSession.programOutput(try session.receiveUntilEnd()) == "total 3\n")
     }
 
+    @Test func stopsInAnotherThreadAndTellsOfIt() throws {
+        let client = try DAPTestClient()
+        let program = Executables.packageRoot + "/Tests/EndToEndTests/ClientFixtures/worker.py"
+        _ = try launch(client, program: program, breakpoints: [["line": 5]])
+        let stop = try client.event("stopped")
+        #expect(stop["threadId"] == 2)
+        #expect(try client.event("thread") == ["reason": "started", "threadId": 2])
+        let threads = try client.succeed("threads")["threads"]?.arrayValue ?? []
+        #expect(threads.map { $0["name"] } == ["MainThread", "worker"])
+        let stack = try client.succeed("stackTrace", ["threadId": 2])["stackFrames"]?.arrayValue ?? []
+        #expect(stack.first?["name"] == "work")
+        #expect(try client.request("stackTrace", ["threadId": 1])["message"] == "Thread 1 is running")
+        try client.succeed("continue", ["threadId": 2])
+        #expect(try client.event("exited")["exitCode"] == 0)
+    }
+
     @Test func endsWhenTheServerGoesAway() throws {
         let session = try TracerSession("x = 1\n")
         let client = try DAPTestClient()
