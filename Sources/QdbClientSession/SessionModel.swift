@@ -8,9 +8,11 @@ public struct SessionModel: Hashable, Sendable {
         case attaching
         /// At a stop: commands act on `stack`'s selected frame.
         case stopped
-        /// This client moved the program on (step, continue, ...) and no
-        /// stop came since. The protocol does not say when another client
-        /// moves it: then the phase stays `stopped` until the next stop.
+        /// The program moved on (step, continue, ...) and no stop came
+        /// since: this client moved it, or the tracer said so (`running`,
+        /// with `stop_reasons` on). Otherwise the original protocol does
+        /// not say when another client moves it, and the phase stays
+        /// `stopped` until the next stop.
         case running
         case ended(ClientExit)
     }
@@ -74,6 +76,10 @@ public struct SessionModel: Hashable, Sendable {
             catches = names
         case .stopAllThreads(let on):
             stopsAllThreads = on
+        case .running:
+            if phase == .stopped {
+                phase = .running
+            }
         default:
             break
         }

@@ -64,7 +64,7 @@ extension ConsoleSession {
             return ["locals: ["] + locals.members.map { "  > \($0.key): \($0.value.pythonRepr)" } + ["]"]
         case .disable:
             return ["Disabled, goodbye."]
-        case .disabled, .stopReasons, .variables:
+        case .disabled, .stopReasons, .running, .variables:
             return []
         case .threads(let threads):
             return renderThreads(threads)

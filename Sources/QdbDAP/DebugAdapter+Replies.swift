@@ -119,6 +119,12 @@ extension DebugAdapter {
             return news
         case .threads(let threads):
             return noteThreads(threads.map(\.thread.id))
+        case .running(let thread):
+            // Another client moved the program on.
+            references.invalidate()
+            selectedFrame = nil
+            guard !resumedHere else { return [] }
+            return [.send(.event("continued", body: ["threadId": JSONValue(thread), "allThreadsContinued": true]))]
         case .stopReasons(let on):
             hasExtensions = on
             isAttached = true
@@ -163,6 +169,7 @@ extension DebugAdapter {
 
     private mutating func newStop(_ stack: Stack) -> [Action] {
         references.invalidate()
+        resumedHere = false
         guard isConfigured else { return [] }
         isEntryAnnounced = true
         switch stack.stop?.kind {

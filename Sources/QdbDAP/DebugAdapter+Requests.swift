@@ -272,6 +272,7 @@ extension DebugAdapter {
 
     mutating func resume(_ command: Command, with kind: Resumption) -> [Action] {
         resumption = kind
+        resumedHere = true
         references.invalidate()
         selectedFrame = nil
         return request(command)

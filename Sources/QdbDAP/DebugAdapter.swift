@@ -86,6 +86,9 @@ public struct DebugAdapter: Sendable {
     var continuesFromEntry = false
     var isDisconnecting = false
     var resumption = Resumption.entry
+    /// This adapter resumed the program since the last stop: the editor
+    /// knows it runs, and needs no `continued`.
+    var resumedHere = false
     /// Whether the tracer has the `stop_reasons` and `variables`
     /// extensions; nil until it says.
     var hasExtensions: Bool?

@@ -187,8 +187,10 @@ import Testing
         #expect(try frames(client).first?["line"] == 2)
         #expect(try stack(of: session, reaches: "<module>:2"))
 
-        // The other client steps; the editor sees the stop.
+        // The other client steps; the editor sees the program go on, and
+        // stop.
         _ = try session.stop(after: "next")
+        #expect(try client.event("continued") == ["threadId": 1, "allThreadsContinued": true])
         _ = try client.event("stopped")
         #expect(try frames(client).first?["line"] == 3)
 

@@ -30,7 +30,8 @@ public enum Command: Hashable, Sendable {
     case `catch`(JSONValue)
     case uncatch(JSONValue)
     case stopAllThreads(JSONValue)
-    /// true: each `stack` that announces a stop says why (key `stop`).
+    /// true: each `stack` that announces a stop says why (key `stop`),
+    /// and a `running` event tells when the stop ends.
     case stopReasons(JSONValue)
     case breaks
     case addBreak(JSONValue)

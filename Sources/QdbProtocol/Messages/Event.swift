@@ -23,6 +23,8 @@ public enum Event: Hashable, Sendable {
     case catches([String])
     case stopAllThreads(Bool)
     case stopReasons(Bool)
+    /// The stop shown ended: the thread numbered so runs on.
+    case running(Int)
     /// The numbered breakpoints, by number.
     case breaks([NumberedBreakpoint])
     case breakChanged(BreakpointChangeInfo)
@@ -70,6 +72,7 @@ public enum Event: Hashable, Sendable {
         }
         case "stop_all_threads": payload.boolValue.map(Event.stopAllThreads)
         case "stop_reasons": payload.boolValue.map(Event.stopReasons)
+        case "running": payload["thread"]?.intValue.map(Event.running)
         case "breaks": payload.arrayValue.flatMap { list in
             let entries = list.compactMap(NumberedBreakpoint.init(json:))
             return entries.count == list.count ? .breaks(entries) : nil
@@ -107,6 +110,7 @@ public enum Event: Hashable, Sendable {
         case .catches(let names): Message("catches", .array(names.map(JSONValue.string)))
         case .stopAllThreads(let on): Message("stop_all_threads", .bool(on))
         case .stopReasons(let on): Message("stop_reasons", .bool(on))
+        case .running(let thread): Message("running", ["thread": JSONValue(thread)])
         case .breaks(let entries): Message("breaks", .array(entries.map(\.json)))
         case .breakChanged(let change): Message("break", change.json)
         case .args(let entries): Message("args", .array(entries.map(\.json)))

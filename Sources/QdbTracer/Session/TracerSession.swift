@@ -64,7 +64,8 @@ final class TracerSession: @unchecked Sendable {
     /// Set by the first client `start`: after that, an `error` event comes
     /// from a client, not from the server.
     var clientAttached = false
-    /// `stop_reasons`: the `stack` that announces a stop says why.
+    /// `stop_reasons`: the `stack` that announces a stop says why, and
+    /// `running` tells when it ends.
     var sendsStopReasons = false
     private var output: OutputRedirection?
     private var pinnedFrames: [PythonObject] = []
@@ -284,6 +285,9 @@ final class TracerSession: @unchecked Sendable {
                 let ending = outcome ?? runCommands(thread)
                 if case .yieldTurn = ending {
                     continue
+                }
+                if sendsStopReasons && state == .active {
+                    send(.running(threads.number(of: thread)))
                 }
                 stops.resume(thread, all: stopsAllThreads)
                 // Threads still on their way to park run on; a stop selected

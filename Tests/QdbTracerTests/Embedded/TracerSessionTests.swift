@@ -168,6 +168,8 @@ import Testing
             nil, nil, StopReason(.breakpoint, breakpoint: 1), StopReason(.exception), StopReason(.return), nil,
         ])
         #expect(run.all("stop_reasons") == [true, false])
+        // Each stop that ended while it was on: continue, step, step.
+        #expect(run.all("running") == Array(repeating: ["thread": 1], count: 3))
         #expect(run.all("error").compactMap(ErrorInfo.init(json:)).map(\.type) == ["up", "stop_reasons"])
     }
 
