@@ -13,6 +13,8 @@ struct Evaluator {
     var defaultNamespace: PythonObject?
     var timeout: Double?
     let watchdog: Watchdog
+    /// Breakpoint conditions, compiled.
+    private let conditions = CompiledConditions()
 
     static let sourceName = "<stdin>"
 
@@ -31,9 +33,14 @@ struct Evaluator {
     }
 
     /// Whether a breakpoint condition holds in `frame`.
+    /// A breakpoint's condition runs at every hit: it is compiled once,
+    /// and the frame's locals are written back only if it can assign
+    /// (`:=`).
     func condition(_ condition: String, in frame: PythonFrame) -> ConditionOutcome {
         let outcome = guarded(condition, in: frame) { () throws(PythonError) in
-            try run(PythonObject(condition), in: frame, mode: "eval").isTrue
+            guard evalFunction == nil else { return try run(PythonObject(condition), in: frame, mode: "eval").isTrue }
+            let compiled = try conditions.compiled(condition)
+            return try evaluate(compiled.code, in: frame, writingBack: compiled.assigns).isTrue
         }
         switch outcome {
         case .success(let holds): return holds ? .satisfied : .unsatisfied
@@ -111,12 +118,16 @@ struct Evaluator {
         return try evaluate(code, in: frame)
     }
 
-    private func evaluate(_ code: PythonObject, in frame: PythonFrame) throws(PythonError) -> PythonObject {
+    private func evaluate(
+        _ code: PythonObject, in frame: PythonFrame, writingBack: Bool = true
+    ) throws(PythonError) -> PythonObject {
         let globals = frame.globals
         let locals = try frame.locals()
         defer {
             withExtendedLifetime((globals, locals)) {}
-            frame.storeLocals()
+            if writingBack {
+                frame.storeLocals()
+            }
         }
         return try .result(PyEval_EvalCode(code.pointer, globals.pointer, locals.pointer))
     }
@@ -151,7 +162,7 @@ struct Evaluator {
                 globals.deleteItem(name)
             }
         }
-        let timeoutClass = try? QdbErrors.class("QdbExecutionTimeout")
+        let timeoutClass = timeout == nil ? nil : try? QdbErrors.class("QdbExecutionTimeout")
         let (result, timedOut) = watchdog.run(seconds: timeout, raising: timeoutClass) {
             Result { () throws(PythonError) in try body() }
         }
@@ -205,5 +216,35 @@ extension String {
     /// Captured eval output loses the newline `print` ended it with.
     var droppingOneTrailingNewline: String {
         hasSuffix("\n") ? String(dropLast()) : self
+    }
+}
+
+/// Breakpoint conditions compiled once each, by their text. A class, so
+/// that the evaluator, a value, shares one cache across its copies.
+private final class CompiledConditions {
+    struct Condition {
+        let code: PythonObject
+        /// Whether it can assign to a local (`:=`, the only assignment an
+        /// expression has).
+        let assigns: Bool
+    }
+
+    /// Enough for every condition of a session; a program that sets
+    /// thousands only compiles some twice.
+    private static let capacity = 256
+    private var conditions: [String: Condition] = [:]
+
+    func compiled(_ source: String) throws(PythonError) -> Condition {
+        if let condition = conditions[source] {
+            return condition
+        }
+        let code = try PythonObject.builtin("compile").call(
+            PythonObject(source), PythonObject(Evaluator.sourceName), PythonObject("eval"))
+        let condition = Condition(code: code, assigns: source.contains(":="))
+        if conditions.count >= Self.capacity {
+            conditions.removeAll()
+        }
+        conditions[source] = condition
+        return condition
     }
 }

@@ -245,6 +245,25 @@ import Testing
         #expect(run.stops == ["<module>:1", "count:4", "count:5"])
     }
 
+    @Test func aConditionThatAssignsWritesToTheFrame() throws {
+        let source = """
+            def count(n):
+                acc = 0
+                for i in range(n):
+                    acc += i
+                return acc
+
+
+            total = count(4)
+            """
+        let run = try Debugging.run(source, commands: [
+            #"{"e":"set_break","p":{"file":"$PROGRAM","line":4,"cond":"(seen := i * 10) >= 20"}}"#, "continue",
+            #"{"e":"eval","p":"seen"}"#,
+        ])
+        #expect(run.all("print").compactMap(PrintOutput.init(json:)).map(\.output) == ["20"])
+        #expect(run.stops == ["<module>:1", "count:4"])
+    }
+
     @Test func breakpointErrorsAreReported() throws {
         let run = try Debugging.run("x = 1\ny = 2\n", commands: [
             #"{"e":"set_break","p":{"file":"$PROGRAM","line":99}}"#,
