@@ -47,6 +47,22 @@ NAMES = [
     'call_heavy', 'loop_heavy', 'library_heavy', 'generators_exceptions',
     'threads',
 ]
+# Stepping scenarios, on bench/workloads/stepping.py: its argument, the
+# marker of the line the breakpoint is on, the breakpoint's condition, and
+# the commands after the first stop there. Each debugger takes the same
+# commands (`-c`), so pdb is measured alike.
+STEPPING = collections.OrderedDict([
+    ('next_over_calls', ('calls', 'step breakpoint', None,
+                         ['next', 'next', 'continue'])),
+    ('next_over_loops', ('loops', 'step breakpoint', None,
+                         ['next', 'next', 'continue'])),
+    ('return_from_calls', ('return', 'return breakpoint', None,
+                           ['return', 'continue'])),
+    ('continue_after_step', ('calls', 'step breakpoint', None,
+                             ['next', 'continue'])),
+    ('hot_condition', ('condition', 'condition breakpoint', 'i == -1',
+                       ['continue'])),
+])
 # The summary table's column headings.
 SHORT_NAMES = {
     'call_heavy': 'calls',
@@ -54,6 +70,11 @@ SHORT_NAMES = {
     'library_heavy': 'library',
     'generators_exceptions': 'generators',
     'threads': '4 threads',
+    'next_over_calls': '`next` over calls',
+    'next_over_loops': '`next` over a loop',
+    'return_from_calls': '`return` from calls',
+    'continue_after_step': '`continue` after `next`',
+    'hot_condition': 'condition never true, hot loop',
 }
 PLAIN = 'python'
 # Seconds one run may take: pdb and debugpy with a breakpoint in the hot
@@ -338,6 +359,44 @@ def configurations(
             )
 
 
+def stepping_configurations(
+    name, interpreter, server, extension_site, qdb_python, peers
+):
+    """The Configurations of a stepping scenario on `interpreter`: plain,
+    qdb (extension, and qdb-python when given), and pdb with `peers`.
+    debugpy is not measured here: bench/dap.py only sets breakpoints."""
+    argument, marker, condition, after = STEPPING[name]
+    path = os.path.join(WORKLOADS, 'stepping.py')
+    where = 'stepping.py:%d' % marker_line(path, marker)
+    if condition:
+        where += ', ' + condition
+    flags = []
+    for command in ['break ' + where, 'continue'] + after:
+        flags += ['-c', command]
+    program = [path, argument]
+    python = interpreter.executable
+    yield Configuration(PLAIN, [python] + program, {}, None)
+    if extension_site:
+        yield Configuration(
+            'python -m qdb',
+            tracer_command([python], server, name + '-ext', flags + program),
+            {'PYTHONPATH': extension_site},
+            None,
+        )
+    if qdb_python:
+        yield Configuration(
+            'qdb-python',
+            tracer_command([qdb_python], server, name + '-embedded',
+                           flags + program),
+            {},
+            None,
+        )
+    if peers:
+        yield Configuration(
+            'pdb', [python, '-m', 'pdb'] + flags + program, {}, None
+        )
+
+
 def timing(command, returncode, stdout, stderr):
     """The workload's own timing line, from a run's output."""
     for line in reversed(stdout.splitlines()):
@@ -552,8 +611,22 @@ def ratio_text(value):
 
 
 def print_summary(interpreter_result):
-    """A Markdown table of CPU median ratios, to paste into the README."""
+    """Markdown tables of CPU median ratios, to paste into the README: the
+    breakpoint workloads, then the stepping scenarios."""
     workloads = interpreter_result['workloads']
+    print_table(
+        interpreter_result,
+        {n: w for n, w in workloads.items() if n not in STEPPING},
+    )
+    print_table(
+        interpreter_result,
+        {n: w for n, w in workloads.items() if n in STEPPING},
+    )
+
+
+def print_table(interpreter_result, workloads):
+    if not workloads:
+        return
     names = list(workloads)
     labels = []
     for name in names:
@@ -580,7 +653,8 @@ def print_summary(interpreter_result):
             else '-'
             for name in names
         ]
-        print('| `%s`, %s | %s |' % (tool, where, ' | '.join(cells)))
+        name = '`%s`, %s' % (tool, where) if where else '`%s`' % tool
+        print('| %s | %s |' % (name, ' | '.join(cells)))
 
 
 def main():
@@ -615,7 +689,10 @@ def main():
     parser.add_argument('--warmup', type=int, default=1)
     parser.add_argument('--steps', type=int, default=1000)
     parser.add_argument(
-        '--only', nargs='*', default=NAMES, help='workloads to run'
+        '--only',
+        nargs='*',
+        default=NAMES + list(STEPPING),
+        help='workloads to run',
     )
     parser.add_argument('--out', default=os.path.join(ROOT, 'bench-results'))
     parser.add_argument(
@@ -669,17 +746,26 @@ def main():
             results['interpreters'].append(result)
             print('\n## %s' % interpreter.title)
             for name in args.only:
-                configs = list(
-                    configurations(
-                        name,
-                        interpreter,
-                        server,
-                        site,
-                        qdb_python if number == 0 else None,
-                        debugpy,
-                        args.peers,
+                embedded = qdb_python if number == 0 else None
+                if name in STEPPING:
+                    configs = list(
+                        stepping_configurations(
+                            name, interpreter, server, site, embedded,
+                            args.peers,
+                        )
                     )
-                )
+                else:
+                    configs = list(
+                        configurations(
+                            name,
+                            interpreter,
+                            server,
+                            site,
+                            embedded,
+                            debugpy,
+                            args.peers,
+                        )
+                    )
                 result['workloads'][name] = benchmark_workload(
                     configs, args.rounds, args.warmup
                 )
