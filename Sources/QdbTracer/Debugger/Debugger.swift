@@ -153,6 +153,15 @@ struct Debugger<Frame: DebugFrame> {
         resume(with: .continuing(from: bottomFrame))
     }
 
+    /// The frames whose own events (lines, returns, exceptions) decide
+    /// where stepping stops: `next` and `until`'s frame, `return`'s frame
+    /// and its caller. Nil when it may stop in any frame (`step`), or
+    /// where a generator is stepped (its caller may stop too).
+    var steppedFrames: [Frame]? {
+        guard !isContinuing, let stopFrame = rule.stopFrame, !stopFrame.isGeneratorLike else { return nil }
+        return [stopFrame] + (rule.returnFrame.map { [$0] } ?? [])
+    }
+
     /// Whether only breakpoints can stop this thread: its frames need no
     /// line events of their own.
     var isContinuing: Bool {

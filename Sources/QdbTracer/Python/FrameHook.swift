@@ -45,6 +45,10 @@ enum FrameHook: TracingBackend {
     /// Stepping threads are traced in full. With a query, every other
     /// thread's frames are traced when their code may stop, the frames
     /// running now included.
+    /// Frames run untraced only below a hook; a stepped frame's callees
+    /// would need the hook's help, so the thread is traced.
+    static let stepsFramesAlone = false
+
     static func apply(_ plan: TracingPlan) {
         generation += 1
         stepping = plan.stepping

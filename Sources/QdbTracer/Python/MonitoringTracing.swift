@@ -16,53 +16,88 @@ import CPython
 /// the plan changes, makes every code answer afresh. With catches, RAISE
 /// events (which cannot be disabled) report exceptions raised in user code.
 ///
-/// Stepping threads use the C trace function, like 3.11; a thread that has
-/// it gets its lines and exceptions from there, not from here. State is a
-/// few globals, guarded by the GIL like the rest of the tracer.
+/// A frame stepped on its own (`next`, `until`, `return`) gets LINE,
+/// PY_RETURN and PY_YIELD events on its code, and RAISE and PY_UNWIND
+/// globally; callbacks pass on only that frame's events, so its callees
+/// run with no events at all. Other stepping (`step`, a pause) uses the C
+/// trace function, like 3.11; a thread that has it gets its events from
+/// there, not from here. State is a few globals, guarded by the GIL like
+/// the rest of the tracer.
 enum MonitoringTracing: TracingBackend {
+    static let stepsFramesAlone = true
+
     nonisolated(unsafe) private static var query: BreakpointQuery?
-    /// Code given LINE events, kept alive so they can be taken back.
-    nonisolated(unsafe) private static var watchedCode: [PythonObject] = []
+    /// The frames stepped on their own.
+    nonisolated(unsafe) private static var steppedFrames: [FramePointer] = []
+    /// Code given local events, with those events, kept alive so they can
+    /// be taken back.
+    nonisolated(unsafe) private static var watchedCode: [(code: PythonObject, events: LocalEvents)] = []
     /// Nil when another debugger holds the tool id: then breakpoints are
     /// found by tracing everything (slower, same stops).
     private static let monitoring = Monitoring()
 
     static func apply(_ plan: TracingPlan) {
         unwatchAll()
-        guard let query = plan.query else {
-            self.query = nil
-            TraceHook.trace(plan.stepping)
-            return
-        }
+        query = nil
+        steppedFrames = []
         guard let monitoring else {
-            self.query = nil
-            TraceHook.trace(PythonThreads.all)
+            // Another debugger holds the tool id: trace every thread
+            // (slower, same stops).
+            let needsAll = plan.query != nil || !plan.steppedFrames.isEmpty
+            TraceHook.trace(needsAll ? PythonThreads.all : plan.stepping)
             return
         }
-        self.query = query
         TraceHook.trace(plan.stepping)
-        for thread in PythonThreads.running {
-            query.runningCode(thread).forEach(watchLines)
+        guard plan.query != nil || !plan.steppedFrames.isEmpty else { return }
+        query = plan.query
+        steppedFrames = plan.steppedFrames
+        if let query = plan.query {
+            for thread in PythonThreads.running {
+                query.runningCode(thread).forEach { watch($0, .lines) }
+            }
         }
-        monitoring.watch(starts: true, raises: query.hasCatches)
+        for frame in plan.steppedFrames {
+            watch(PyFrame_GetCode(frame), .steps, owned: true)
+        }
+        let stepping = !plan.steppedFrames.isEmpty
+        monitoring.watch(
+            starts: plan.query != nil, raises: stepping || plan.query?.hasCatches == true, unwinds: stepping)
         monitoring.restartEvents()
     }
 
-    private static func watchLines(_ code: CodePointer) {
-        let object = PythonObject(borrowing: UnsafeMutableRawPointer(code).assumingMemoryBound(to: PyObject.self))
+    /// Adds `events` to those of `code`; `owned` when the caller passes
+    /// its reference on.
+    private static func watch(_ code: CodePointer, _ events: LocalEvents, owned: Bool = false) {
+        let raw = UnsafeMutableRawPointer(code).assumingMemoryBound(to: PyObject.self)
+        let object = owned ? PythonObject(owning: raw) : PythonObject(borrowing: raw)
         // A generator's code resumes at several points.
-        guard !watchedCode.contains(where: { $0.pointer == object.pointer }) else { return }
-        if monitoring?.setLineEvents(true, in: object) == true {
-            watchedCode.append(object)
+        let index = watchedCode.firstIndex { $0.code.pointer == object.pointer }
+        let wanted = events.union(index.map { watchedCode[$0].events } ?? [])
+        guard index.map({ watchedCode[$0].events != wanted }) ?? true,
+              monitoring?.setLocalEvents(wanted, in: object) == true
+        else { return }
+        if let index {
+            watchedCode[index].events = wanted
+        } else {
+            watchedCode.append((object, wanted))
         }
     }
 
     private static func unwatchAll() {
-        monitoring?.watch(starts: false, raises: false)
-        for code in watchedCode {
-            _ = monitoring?.setLineEvents(false, in: code)
+        monitoring?.watch(starts: false, raises: false, unwinds: false)
+        for watched in watchedCode {
+            _ = monitoring?.setLocalEvents([], in: watched.code)
         }
         watchedCode = []
+    }
+
+    /// The running frame, if it is stepped on its own and its thread is
+    /// not traced by the C trace function (which gives it its events).
+    private static var steppedFrame: FramePointer? {
+        guard !steppedFrames.isEmpty, !threadIsTraced, let frame = PyEval_GetFrame(),
+              steppedFrames.contains(frame)
+        else { return nil }
+        return frame
     }
 
     /// Whether the running thread gets its events from the C trace
@@ -82,31 +117,65 @@ enum MonitoringTracing: TracingBackend {
     fileprivate static let started: PythonFastFunction = { _, arguments, count in
         guard let monitoring else { return qdb_new_none() }
         if let query, count >= 1, let object = arguments?[0], query.holdsBreakpoint(code(object)) {
-            watchLines(code(object))
+            watch(code(object), .lines)
         }
         PyErr_Clear()
         return monitoring.disable.newReference()
     }
 
-    /// LINE(code, line): a line of code that holds a breakpoint.
+    /// LINE(code, line): a line of a stepped frame's code, or of code that
+    /// holds a breakpoint.
     fileprivate static let line: PythonFastFunction = { _, arguments, count in
-        guard let monitoring, let query, count >= 2, let object = arguments?[0], let number = arguments?[1]
+        guard let monitoring, count >= 2, let object = arguments?[0], let number = arguments?[1]
         else { return qdb_new_none() }
-        guard query.mayStop(code(object), PyLong_AsLong(number)) else {
+        // The same entry as a trace event: the session decides and stops.
+        if let frame = steppedFrame {
+            return TraceHook.function(nil, frame, PyTrace_LINE, nil) == 0 ? qdb_new_none() : nil
+        }
+        guard let query, query.mayStop(code(object), PyLong_AsLong(number)) else {
             PyErr_Clear()
-            return monitoring.disable.newReference()
+            // A stepped frame's code (another frame of it runs, in
+            // recursion or another thread) keeps its events.
+            let isStepped = steppedFrames.contains { PyFrame_GetCode($0).map(release) == code(object) }
+            return isStepped ? qdb_new_none() : monitoring.disable.newReference()
         }
         guard !threadIsTraced, let frame = PyEval_GetFrame() else { return qdb_new_none() }
-        // The same entry as a trace event: the session decides and stops.
         return TraceHook.function(nil, frame, PyTrace_LINE, nil) == 0 ? qdb_new_none() : nil
+    }
+
+    /// PY_RETURN or PY_YIELD(code, offset, value): a frame of a stepped
+    /// frame's code returns or yields.
+    fileprivate static let returned: PythonFastFunction = { _, arguments, count in
+        guard count >= 3, let frame = steppedFrame else { return qdb_new_none() }
+        return TraceHook.function(nil, frame, PyTrace_RETURN, arguments?[2]) == 0 ? qdb_new_none() : nil
+    }
+
+    /// PY_UNWIND(code, offset, exception): a frame exits by an exception;
+    /// a trace function sees a return of None.
+    fileprivate static let unwound: PythonFastFunction = { _, _, _ in
+        guard let frame = steppedFrame else { return qdb_new_none() }
+        return TraceHook.function(nil, frame, PyTrace_RETURN, nil) == 0 ? qdb_new_none() : nil
+    }
+
+    /// The code a frame's reference was taken for, with the reference
+    /// given back: the frame keeps its code alive.
+    private static func release(_ code: CodePointer) -> CodePointer {
+        qdb_decref(UnsafeMutableRawPointer(code).assumingMemoryBound(to: PyObject.self))
+        return code
     }
 
     /// RAISE(code, offset, exception): an exception is raised in, or comes
     /// out of a call into, `code`.
     fileprivate static let raised: PythonFastFunction = { _, arguments, count in
-        guard let query, count >= 3, let object = arguments?[0], let exception = arguments?[2],
-              query.catchesExceptions(code(object)), !threadIsTraced, let frame = PyEval_GetFrame()
-        else { return qdb_new_none() }
+        guard count >= 3, let object = arguments?[0], let exception = arguments?[2] else { return qdb_new_none() }
+        let frame: FramePointer
+        if let stepped = steppedFrame {
+            frame = stepped
+        } else {
+            guard let query, query.catchesExceptions(code(object)), !threadIsTraced, let running = PyEval_GetFrame()
+            else { return qdb_new_none() }
+            frame = running
+        }
         // A trace event's argument: (type, value, traceback).
         let value = PythonObject(borrowing: exception)
         guard let traceback = try? value.attribute("__traceback__"),
@@ -119,6 +188,17 @@ enum MonitoringTracing: TracingBackend {
     }
 }
 
+/// The local events qdb gives a code object.
+struct LocalEvents: OptionSet {
+    let rawValue: Int
+
+    static let lines = LocalEvents(rawValue: 1)
+    /// PY_RETURN and PY_YIELD.
+    static let returns = LocalEvents(rawValue: 2)
+    /// What a stepped frame's code gets.
+    static let steps: LocalEvents = [.lines, .returns]
+}
+
 /// sys.monitoring's functions, looked up once, and qdb's tool id.
 private struct Monitoring {
     let tool: PythonObject
@@ -126,13 +206,8 @@ private struct Monitoring {
     private let setEventsFunction: PythonObject
     private let setLocalEventsFunction: PythonObject
     private let restartEventsFunction: PythonObject
-    private let lineEvent: PythonObject
-    /// PY_START | PY_RESUME.
-    private let startEvents: PythonObject
-    private let raiseEvent: PythonObject
-    /// PY_START | PY_RESUME | RAISE.
-    private let startAndRaiseEvents: PythonObject
-    private let noEvents = PythonObject(0)
+    /// The events by number, to be combined.
+    private let line, pyReturn, pyYield, start, resume, raise, unwind: Int
 
     init?() {
         do throws(PythonError) {
@@ -143,54 +218,46 @@ private struct Monitoring {
             setEventsFunction = try monitoring.attribute("set_events")
             setLocalEventsFunction = try monitoring.attribute("set_local_events")
             restartEventsFunction = try monitoring.attribute("restart_events")
-            lineEvent = try events.attribute("LINE")
-            raiseEvent = try events.attribute("RAISE")
-            let start = try events.attribute("PY_START"), resume = try events.attribute("PY_RESUME")
-            startEvents = try Self.union(start, resume)
-            startAndRaiseEvents = try Self.union(startEvents, raiseEvent)
+            func event(_ name: String) throws(PythonError) -> Int {
+                guard let value = try events.attribute(name).intValue else { throw PythonError.fetch() }
+                return value
+            }
+            (line, pyReturn, pyYield) = (try event("LINE"), try event("PY_RETURN"), try event("PY_YIELD"))
+            (start, resume) = (try event("PY_START"), try event("PY_RESUME"))
+            (raise, unwind) = (try event("RAISE"), try event("PY_UNWIND"))
             // Another debugger (debugpy, pdb 3.14) may hold the id.
             guard try monitoring.callMethod("get_tool", tool).isNone else { return nil }
             _ = try monitoring.callMethod("use_tool_id", tool, PythonObject("qdb"))
-            _ = try monitoring.callMethod(
-                "register_callback", tool, lineEvent,
-                PythonObject.function(named: "qdb_line", MonitoringTracing.line))
             let started = PythonObject.function(named: "qdb_start", MonitoringTracing.started)
-            _ = try monitoring.callMethod("register_callback", tool, start, started)
-            _ = try monitoring.callMethod("register_callback", tool, resume, started)
-            _ = try monitoring.callMethod(
-                "register_callback", tool, raiseEvent,
-                PythonObject.function(named: "qdb_raise", MonitoringTracing.raised))
+            let returned = PythonObject.function(named: "qdb_return", MonitoringTracing.returned)
+            for (event, callback) in [
+                (line, PythonObject.function(named: "qdb_line", MonitoringTracing.line)),
+                (start, started), (resume, started), (pyReturn, returned), (pyYield, returned),
+                (raise, PythonObject.function(named: "qdb_raise", MonitoringTracing.raised)),
+                (unwind, PythonObject.function(named: "qdb_unwind", MonitoringTracing.unwound)),
+            ] {
+                _ = try monitoring.callMethod("register_callback", tool, PythonObject(event), callback)
+            }
         } catch {
             PyErr_Clear()
             return nil
         }
     }
 
-    /// `first | second`, for event sets.
-    private static func union(_ first: PythonObject, _ second: PythonObject) throws(PythonError) -> PythonObject {
-        try withExtendedLifetime((first, second)) { () throws(PythonError) in
-            try .result(PyNumber_Or(first.pointer, second.pointer))
-        }
-    }
-
     /// The global events: code starting (to find breakpoints), exceptions
-    /// raised (for catches).
-    func watch(starts: Bool, raises: Bool) {
-        let events: PythonObject
-        switch (starts, raises) {
-        case (false, false): events = noEvents
-        case (true, false): events = startEvents
-        case (false, true): events = raiseEvent
-        case (true, true): events = startAndRaiseEvents
-        }
-        _ = try? setEventsFunction.call(tool, events)
+    /// raised (for catches and stepped frames), frames unwinding (for
+    /// stepped frames).
+    func watch(starts: Bool, raises: Bool, unwinds: Bool) {
+        let events = (starts ? start | resume : 0) | (raises ? raise : 0) | (unwinds ? unwind : 0)
+        _ = try? setEventsFunction.call(tool, PythonObject(events))
         PyErr_Clear()
     }
 
     /// False if the code object refused (it is not Python code).
-    func setLineEvents(_ on: Bool, in code: PythonObject) -> Bool {
+    func setLocalEvents(_ events: LocalEvents, in code: PythonObject) -> Bool {
+        let number = (events.contains(.lines) ? line : 0) | (events.contains(.returns) ? pyReturn | pyYield : 0)
         defer { PyErr_Clear() }
-        return (try? setLocalEventsFunction.call(tool, code, on ? lineEvent : noEvents)) != nil
+        return (try? setLocalEventsFunction.call(tool, code, PythonObject(number))) != nil
     }
 
     func restartEvents() {

@@ -28,6 +28,10 @@ struct TracingPlan {
     /// Threads traced line by line: stepping, or asked to stop at their
     /// next line (pause, stop_all_threads).
     var stepping: [ThreadPointer] = []
+    /// Frames stepped on their own (`next`, `until`, `return`), where the
+    /// backend can give events to those frames alone: every other frame,
+    /// their callees included, runs at full speed.
+    var steppedFrames: [FramePointer] = []
     /// Set while breakpoints or catches exist: every other thread runs at
     /// full speed, traced only in code where it may stop.
     var query: BreakpointQuery?
@@ -42,6 +46,9 @@ struct TracingPlan {
 /// with the GIL held, from any thread.
 protocol TracingBackend {
     static func apply(_ plan: TracingPlan)
+    /// Whether it takes `steppedFrames`; otherwise their threads are
+    /// traced line by line.
+    static var stepsFramesAlone: Bool { get }
 }
 
 #if PYTHON_MONITORING

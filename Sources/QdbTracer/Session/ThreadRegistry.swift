@@ -26,9 +26,20 @@ struct ThreadRegistry {
         records.values
     }
 
-    /// The threads traced line by line: stepping, or on their way to park.
-    var needingEveryLine: [ThreadPointer] {
-        records.filter { $0.value.isParking || !$0.value.debugger.isContinuing }.map(\.key)
+    /// How the threads that step are traced: line by line (stepping, or on
+    /// their way to park), or, where the backend can, only in the frames
+    /// their step concerns.
+    func stepping(framesAlone: Bool) -> (threads: [ThreadPointer], frames: [FramePointer]) {
+        var threads: [ThreadPointer] = []
+        var frames: [FramePointer] = []
+        for (state, thread) in records where thread.isParking || !thread.debugger.isContinuing {
+            if framesAlone, !thread.isParking, let stepped = thread.debugger.steppedFrames {
+                frames += stepped.map(\.pointer)
+            } else {
+                threads.append(state)
+            }
+        }
+        return (threads, frames)
     }
 
     /// The thread's record, made when first seen: a thread found running

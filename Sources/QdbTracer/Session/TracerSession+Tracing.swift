@@ -13,7 +13,7 @@ extension TracerSession {
         }
         threads.prune()
         var plan = TracingPlan()
-        plan.stepping = threads.needingEveryLine
+        (plan.stepping, plan.steppedFrames) = threads.stepping(framesAlone: Tracing.stepsFramesAlone)
         if !breakpoints.isEmpty || !catches.isEmpty {
             // The backend holds these closures only while the plan lasts.
             plan.query = BreakpointQuery(

@@ -45,22 +45,32 @@ extension TracerSessionTests {
         #expect(run.all("print").compactMap(PrintOutput.init(json:)).map(\.output) == ["1", "True"])
     }
 
-    @Test func steppingTracesEverything() throws {
+    @Test func steppingTracesOnlyWhatTheStepNeeds() throws {
         var planWhileStepping: TracingPlan?
         var steppingThread: ThreadPointer?
+        var steppedFrame: FramePointer?
         let run = try Debugging.run(Self.probed, commands: [
             #"{"e":"set_break","p":{"file":"$PROGRAM","line":14}}"#, "continue", "next",
             .perform {
                 planWhileStepping = TracerSession.active?.tracing
                 steppingThread = PyGILState_GetThisThreadState()
+                steppedFrame = TracerSession.active?.currentStop?.selectedFrame?.pointer
             },
             #"{"e":"eval","p":"untraced is None"}"#, "continue",
         ])
         #expect(run.stops == ["<module>:1", "main:14", "main:15"])
-        #expect(planWhileStepping?.stepping == steppingThread.map { [$0] })
-        // Stepped over with `next`, probe() was traced as bdb traces any
-        // frame of a file that holds breakpoints.
-        #expect(run.all("print").compactMap(PrintOutput.init(json:)).map(\.output) == ["False"])
+        if Tracing.stepsFramesAlone {
+            // sys.monitoring: `next` gives events to main()'s frame alone;
+            // probe() ran with none.
+            #expect(planWhileStepping?.stepping == [])
+            #expect(planWhileStepping?.steppedFrames == steppedFrame.map { [$0] })
+            #expect(run.all("print").compactMap(PrintOutput.init(json:)).map(\.output) == ["True"])
+        } else {
+            // The frame hook: the thread is traced, and probe() with it, as
+            // bdb traces any frame of a file that holds breakpoints.
+            #expect(planWhileStepping?.stepping == steppingThread.map { [$0] })
+            #expect(run.all("print").compactMap(PrintOutput.init(json:)).map(\.output) == ["False"])
+        }
     }
 
     @Test func aBreakpointInAFunctionNotYetCalledIsHit() throws {
