@@ -105,6 +105,13 @@ struct Evaluator {
 
     // MARK: Running code
 
+    /// Drops the compiled conditions, with the GIL held: the session that
+    /// owns this evaluator may be released later by a thread without it,
+    /// even after the interpreter is gone.
+    func releaseConditions() {
+        conditions.removeAll()
+    }
+
     /// `eval_fn(source, frame, mode)`, by default compile() and exec/eval
     /// in the frame's globals and locals, with assignments to the frame's
     /// locals written back.
@@ -233,6 +240,10 @@ private final class CompiledConditions {
     /// thousands only compiles some twice.
     private static let capacity = 256
     private var conditions: [String: Condition] = [:]
+
+    func removeAll() {
+        conditions.removeAll()
+    }
 
     func compiled(_ source: String) throws(PythonError) -> Condition {
         if let condition = conditions[source] {

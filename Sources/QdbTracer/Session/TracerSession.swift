@@ -446,6 +446,7 @@ final class TracerSession: @unchecked Sendable {
         output?.restore()
         output = nil
         pinnedFrames = []
+        evaluator.releaseConditions()
         if notifyingServer {
             channel.send(Event.disabled.message)
         }
@@ -473,6 +474,7 @@ final class TracerSession: @unchecked Sendable {
         output?.restore()
         output = nil
         pinnedFrames = []
+        evaluator.releaseConditions()
         channel.abandonAfterFork()
         TracerSession.active = nil
     }
