@@ -220,18 +220,22 @@ import Testing
         ])
     }
 
+    /// A loop for conditions to watch: `acc += i` is line 4.
+    static func counting(to n: Int) -> String {
+        """
+        def count(n):
+            acc = 0
+            for i in range(n):
+                acc += i
+            return acc
+
+
+        total = count(\(n))
+        """
+    }
+
     @Test func conditionalBreakpointsAndConditionErrors() throws {
-        let source = """
-            def count(n):
-                acc = 0
-                for i in range(n):
-                    acc += i
-                return acc
-
-
-            total = count(3)
-            """
-        let run = try Debugging.run(source, commands: [
+        let run = try Debugging.run(Self.counting(to: 3), commands: [
             #"{"e":"set_break","p":{"file":"$PROGRAM","line":4,"cond":"i == 2"}}"#, "continue",
             #"{"e":"eval","p":"i"}"#,
             #"{"e":"clear_break","p":{"file":"$PROGRAM","line":4}}"#,
@@ -246,17 +250,7 @@ import Testing
     }
 
     @Test func aConditionThatAssignsWritesToTheFrame() throws {
-        let source = """
-            def count(n):
-                acc = 0
-                for i in range(n):
-                    acc += i
-                return acc
-
-
-            total = count(4)
-            """
-        let run = try Debugging.run(source, commands: [
+        let run = try Debugging.run(Self.counting(to: 4), commands: [
             #"{"e":"set_break","p":{"file":"$PROGRAM","line":4,"cond":"(seen := i * 10) >= 20"}}"#, "continue",
             #"{"e":"eval","p":"seen"}"#,
         ])
