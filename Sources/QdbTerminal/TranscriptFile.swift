@@ -1,7 +1,7 @@
 #if canImport(Glibc)
 import Glibc
 #endif
-import QdbConnection
+import QdbProtocol
 
 /// The original client's `/tmp/qdb/.<uuid>`: the session as shown on screen
 /// (without colours) plus the lines typed, appended so that

@@ -1,7 +1,7 @@
 #if canImport(Glibc)
 import Glibc
 #endif
-import QdbConnection
+import QdbProtocol
 
 /// Writes straight to file descriptor 1, bypassing stdio's buffer (whose
 /// global `FILE *` strict concurrency rightly refuses to share).
