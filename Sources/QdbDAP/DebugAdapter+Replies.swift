@@ -12,12 +12,15 @@ extension DebugAdapter {
             }
             return unasked(event, answering: answering)
         case .unsupported(let name, let request):
-            if name == "stop_reasons" || name == "variables" {
+            switch name {
+            case "stop_reasons":
                 hasExtensions = false
-            }
-            if name == "stop_reasons" {
                 isAttached = true
                 return leaveEntry() + announceEntry()
+            case "variables":
+                hasExtensions = false
+            default:
+                break
             }
             guard let request, let index = waiting.firstIndex(where: { $0.command == request }) else { return [] }
             return unsupported(waiting.remove(at: index))

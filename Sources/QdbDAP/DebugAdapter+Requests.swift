@@ -201,8 +201,7 @@ extension DebugAdapter {
 
     /// The stack index a DAP frame id names, if it is one of this stop's.
     func frameIndex(_ id: JSONValue?) -> Int? {
-        guard let id = id?.intValue, let count = model?.stack?.frames.count, (1..<count + 1).contains(id)
-        else { return nil }
+        guard let id = id?.intValue, let count = model?.stack?.frames.count, id >= 1, id <= count else { return nil }
         return id - 1
     }
 

@@ -28,6 +28,8 @@ struct AdapterLoop {
     private let doneSignal: AsyncStream<Never>.Continuation
 
     private var adapter = DebugAdapter()
+    /// The `seq` of the last message to the editor.
+    private var sent = 0
     private var connection: ServerConnection?
     private var attachment: ScriptSession.Attachment?
     private var isLaunching = false
@@ -85,7 +87,8 @@ struct AdapterLoop {
         for action in actions {
             switch action {
             case .send(let message):
-                editor.send(message)
+                sent += 1
+                editor.send(message, seq: sent)
             case .sendToServer(let message):
                 connection?.send(message)
             case .launch(let configuration):

@@ -1,6 +1,4 @@
 import Foundation
-import Synchronization
-import QdbConnection
 import QdbDAP
 import QdbProtocol
 
@@ -10,11 +8,10 @@ import Glibc
 
 /// The editor's side: DAP frames read from one descriptor (standard
 /// input, or a TCP connection) on a thread of its own, since reading
-/// blocks, and written to another by the adapter loop, numbered in order.
+/// blocks, and written to another by the adapter loop.
 final class EditorChannel: Sendable {
     private let input: Int32
     private let output: Int32
-    private let sequence = SequenceNumbers()
 
     init(input: Int32, output: Int32) {
         self.input = input
@@ -85,20 +82,9 @@ final class EditorChannel: Sendable {
         thread.start()
     }
 
-    func send(_ message: DAPOutgoing) {
-        writeAll(DAPFraming.frame(message.json(seq: sequence.next())), to: output)
-    }
-}
-
-/// `seq` for the adapter's messages: 1, 2, ...
-private final class SequenceNumbers: Sendable {
-    private let value = Mutex(0)
-
-    func next() -> Int {
-        value.withLock { value in
-            value += 1
-            return value
-        }
+    /// Sends `message` numbered `seq`.
+    func send(_ message: DAPOutgoing, seq: Int) {
+        writeAll(DAPFraming.frame(message.json(seq: seq)), to: output)
     }
 }
 

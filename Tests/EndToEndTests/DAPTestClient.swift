@@ -16,10 +16,7 @@ final class DAPTestClient {
 
     init() throws {
         adapter = try ChildProcess(try Executables.path(of: "qdb-dap"), ["--port", "0"])
-        let port = try adapter.waitForOutput { text in
-            text.range(of: #"127\.0\.0\.1:(\d+)"#, options: .regularExpression)
-                .flatMap { Int(text[$0].split(separator: ":").last ?? "") }
-        }
+        let port = try adapter.waitForOutput { ServerProcess.port(after: "waiting for an editor on ", in: $0) }
         socket = try BlockingSocket(host: "127.0.0.1", port: port)
     }
 
