@@ -5,15 +5,20 @@ import CPython
 /// sees every Python frame of every thread start, and turns tracing on only
 /// for frames whose code holds a breakpoint (or, with catches, for user
 /// code). Everything else runs untraced, on CPython's specialised fast path.
+/// A frame stepped on its own (`next`, `until`, `return`) stays traced,
+/// and the frames it calls run untraced like any other.
 ///
-/// Installed only while breakpoints or catches exist: any installed hook
-/// stops 3.11 from inlining Python-to-Python calls. Its state is a handful
-/// of globals read on every call, guarded by the GIL like the rest of the
-/// tracer.
+/// Installed only while breakpoints or catches exist, or frames are
+/// stepped on their own: any installed hook stops 3.11 from inlining
+/// Python-to-Python calls. Its state is a handful of globals read on every
+/// call, guarded by the GIL like the rest of the tracer.
 enum FrameHook: TracingBackend {
     /// Threads traced in full (stepping); the hook keeps them traced.
     nonisolated(unsafe) private static var stepping: [ThreadPointer] = []
     nonisolated(unsafe) private static var query: BreakpointQuery?
+    /// Whether the hook decides anything: breakpoints or catches exist, or
+    /// frames are stepped alone.
+    nonisolated(unsafe) private static var isActive = false
     /// Too deep for the hook once: every thread is traced the slow way
     /// until the plan changes.
     nonisolated(unsafe) private static var tracesEverything = false
@@ -24,8 +29,8 @@ enum FrameHook: TracingBackend {
     /// Frames running before the hook took over (in eval loops whose C
     /// frame is at or above the thread's boundary) cannot be switched one
     /// by one: frames sharing an eval loop share its tracing flag. A thread
-    /// is listed when any of them holds a breakpoint, and they are traced
-    /// together.
+    /// is listed when any of them holds a breakpoint or is stepped, and
+    /// they are traced together.
     nonisolated(unsafe) private static var preexistingBoundaries: [ThreadPointer: UInt] = [:]
     /// Eval loops inside the hook, all threads together: a conservative
     /// stand-in for each thread's own depth.
@@ -42,30 +47,30 @@ enum FrameHook: TracingBackend {
 
     // MARK: Control (GIL held)
 
-    /// Stepping threads are traced in full. With a query, every other
-    /// thread's frames are traced when their code may stop, the frames
-    /// running now included.
-    /// Frames run untraced only below a hook; a stepped frame's callees
-    /// would need the hook's help, so the thread is traced.
-    static let stepsFramesAlone = false
-
+    /// Stepping threads are traced in full. A thread stepping frames alone,
+    /// and (with a query) every other thread whose running frames may stop,
+    /// has its running frames traced, the stepped ones among them, and the
+    /// hook decides for each frame they start.
     static func apply(_ plan: TracingPlan) {
         generation += 1
         stepping = plan.stepping
         query = plan.query
+        isActive = plan.query != nil || !plan.steppedFrames.isEmpty
         tracesEverything = false
         preexistingBoundaries = [:]
         var traced = plan.stepping
+        func traceRunningFrames(of thread: ThreadPointer) {
+            preexistingBoundaries[thread] = UInt(bitPattern: qdb_thread_cframe(thread))
+            traced.append(thread)
+        }
+        plan.steppedFrames.forEach { traceRunningFrames(of: $0.thread) }
         if let query = plan.query {
-            for thread in PythonThreads.running where !stepping.contains(thread) {
-                if !query.runningCode(thread).isEmpty {
-                    preexistingBoundaries[thread] = UInt(bitPattern: qdb_thread_cframe(thread))
-                    traced.append(thread)
-                }
+            for thread in PythonThreads.running where !traced.contains(thread) && !query.runningCode(thread).isEmpty {
+                traceRunningFrames(of: thread)
             }
         }
         trace(traced)
-        install(plan.query != nil && depth < maximumDepth)
+        install(isActive && depth < maximumDepth)
     }
 
     /// The trace function on `threads`, in every running eval loop, and on
@@ -87,7 +92,7 @@ enum FrameHook: TracingBackend {
     // MARK: The hook
 
     private static let evaluate: _PyFrameEvalFunction = { thread, frame, throwFlag in
-        guard let thread, let frame, query != nil, qdb_thread_is_in_trace_callback(thread) == 0 else {
+        guard let thread, let frame, isActive, qdb_thread_is_in_trace_callback(thread) == 0 else {
             return _PyEval_EvalFrameDefault(thread, frame, throwFlag)
         }
         // The caller's tracing, to put back when this frame returns (its
@@ -119,7 +124,7 @@ enum FrameHook: TracingBackend {
     /// caller needs tracing.
     private static func retraceCaller(_ thread: ThreadPointer) {
         var needs = tracesEverything || stepping.contains(thread)
-        if !needs, query != nil {
+        if !needs, isActive {
             let isPreexisting = preexistingBoundaries[thread].map { UInt(bitPattern: qdb_thread_cframe(thread)) >= $0 }
             needs = isPreexisting == true || qdb_thread_current_code(thread).map { needsTracing($0, on: thread) } == true
         }

@@ -24,8 +24,6 @@ import CPython
 /// there, not from here. State is a few globals, guarded by the GIL like
 /// the rest of the tracer.
 enum MonitoringTracing: TracingBackend {
-    static let stepsFramesAlone = true
-
     nonisolated(unsafe) private static var query: BreakpointQuery?
     /// The frames stepped on their own.
     nonisolated(unsafe) private static var steppedFrames: [FramePointer] = []
@@ -50,13 +48,13 @@ enum MonitoringTracing: TracingBackend {
         TraceHook.trace(plan.stepping)
         guard plan.query != nil || !plan.steppedFrames.isEmpty else { return }
         query = plan.query
-        steppedFrames = plan.steppedFrames
+        steppedFrames = plan.steppedFrames.flatMap(\.frames)
         if let query = plan.query {
             for thread in PythonThreads.running {
                 query.runningCode(thread).forEach { watch($0, .lines) }
             }
         }
-        for frame in plan.steppedFrames {
+        for frame in steppedFrames {
             watch(PyFrame_GetCode(frame), .steps, owned: true)
         }
         let stepping = !plan.steppedFrames.isEmpty

@@ -31,7 +31,7 @@ struct TracingPlan {
     /// Frames stepped on their own (`next`, `until`, `return`), where the
     /// backend can give events to those frames alone: every other frame,
     /// their callees included, runs at full speed.
-    var steppedFrames: [FramePointer] = []
+    var steppedFrames: [SteppedFrames] = []
     /// Set while breakpoints or catches exist: every other thread runs at
     /// full speed, traced only in code where it may stop.
     var query: BreakpointQuery?
@@ -39,16 +39,19 @@ struct TracingPlan {
     static var off: TracingPlan { TracingPlan() }
 }
 
+/// A thread's frames stepped on their own.
+struct SteppedFrames: Equatable {
+    var thread: ThreadPointer
+    var frames: [FramePointer]
+}
+
 /// The seam between the session and the CPython version: how threads run
 /// at full speed to their next breakpoint. 3.11 has a PEP 523 frame hook
 /// (FrameHook); 3.12+ have PEP 669's sys.monitoring (MonitoringTracing).
-/// Stepping uses the C trace function (TraceHook) on every version. Called
-/// with the GIL held, from any thread.
+/// Stepping into anything (`step`, a pause) uses the C trace function
+/// (TraceHook) on every version. Called with the GIL held, from any thread.
 protocol TracingBackend {
     static func apply(_ plan: TracingPlan)
-    /// Whether it takes `steppedFrames`; otherwise their threads are
-    /// traced line by line.
-    static var stepsFramesAlone: Bool { get }
 }
 
 #if PYTHON_MONITORING

@@ -26,15 +26,15 @@ struct ThreadRegistry {
         records.values
     }
 
-    /// How the threads that step are traced: line by line (stepping, or on
-    /// their way to park), or, where the backend can, only in the frames
-    /// their step concerns.
-    func stepping(framesAlone: Bool) -> (threads: [ThreadPointer], frames: [FramePointer]) {
+    /// How the threads that step are traced: line by line (stepping into
+    /// anything, or on their way to park), or only in the frames their
+    /// step concerns.
+    var stepping: (threads: [ThreadPointer], frames: [SteppedFrames]) {
         var threads: [ThreadPointer] = []
-        var frames: [FramePointer] = []
+        var frames: [SteppedFrames] = []
         for (state, thread) in records where thread.isParking || !thread.debugger.isContinuing {
-            if framesAlone, !thread.isParking, let stepped = thread.debugger.steppedFrames {
-                frames += stepped.map(\.pointer)
+            if !thread.isParking, let stepped = thread.debugger.steppedFrames {
+                frames.append(SteppedFrames(thread: state, frames: stepped.map(\.pointer)))
             } else {
                 threads.append(state)
             }

@@ -13,7 +13,7 @@ extension TracerSession {
         }
         threads.prune()
         var plan = TracingPlan()
-        (plan.stepping, plan.steppedFrames) = threads.stepping(framesAlone: Tracing.stepsFramesAlone)
+        (plan.stepping, plan.steppedFrames) = threads.stepping
         if !breakpoints.isEmpty || !catches.isEmpty {
             // The backend holds these closures only while the plan lasts.
             plan.query = BreakpointQuery(

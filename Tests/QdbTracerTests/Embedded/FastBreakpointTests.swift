@@ -59,18 +59,10 @@ extension TracerSessionTests {
             #"{"e":"eval","p":"untraced is None"}"#, "continue",
         ])
         #expect(run.stops == ["<module>:1", "main:14", "main:15"])
-        if Tracing.stepsFramesAlone {
-            // sys.monitoring: `next` gives events to main()'s frame alone;
-            // probe() ran with none.
-            #expect(planWhileStepping?.stepping == [])
-            #expect(planWhileStepping?.steppedFrames == steppedFrame.map { [$0] })
-            #expect(run.all("print").compactMap(PrintOutput.init(json:)).map(\.output) == ["True"])
-        } else {
-            // The frame hook: the thread is traced, and probe() with it, as
-            // bdb traces any frame of a file that holds breakpoints.
-            #expect(planWhileStepping?.stepping == steppingThread.map { [$0] })
-            #expect(run.all("print").compactMap(PrintOutput.init(json:)).map(\.output) == ["False"])
-        }
+        // `next` traces main()'s frame alone; probe() ran untraced.
+        #expect(planWhileStepping?.stepping == [])
+        #expect(planWhileStepping?.steppedFrames == [SteppedFrames(thread: steppingThread!, frames: [steppedFrame!])])
+        #expect(run.all("print").compactMap(PrintOutput.init(json:)).map(\.output) == ["True"])
     }
 
     @Test func aBreakpointInAFunctionNotYetCalledIsHit() throws {
