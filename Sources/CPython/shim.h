@@ -72,6 +72,7 @@ static inline PyObject *qdb_exc_stop_iteration(void) { return PyExc_StopIteratio
 static inline PyObject *qdb_exc_generator_exit(void) { return PyExc_GeneratorExit; }
 static inline PyObject *qdb_exc_system_exit(void) { return PyExc_SystemExit; }
 static inline PyObject *qdb_exc_keyboard_interrupt(void) { return PyExc_KeyboardInterrupt; }
+static inline PyObject *qdb_exc_name_error(void) { return PyExc_NameError; }
 
 // MARK: - Modules
 
@@ -153,6 +154,24 @@ static inline void qdb_frame_set_trace(PyFrameObject *frame, PyObject *trace) {
 // 3.12), or on 3.13 a write-through proxy (PEP 667) for function frames.
 static inline PyObject *qdb_frame_locals(PyFrameObject *frame) {
     return PyFrame_GetLocals(frame);
+}
+
+// A local variable of a function frame, by name, read without building
+// the locals mapping (a new reference, or NULL with NameError when it is
+// unbound). 3.11 has no such call: NULL with no exception set, and
+// qdb_frame_variables_are_readable() says so up front.
+static inline int qdb_frame_variables_are_readable(void) {
+    return PY_VERSION_HEX >= 0x030C0000;
+}
+
+static inline PyObject *qdb_frame_variable(PyFrameObject *frame, PyObject *name) {
+#if PY_VERSION_HEX >= 0x030C0000
+    return PyFrame_GetVar(frame, name);
+#else
+    (void)frame;
+    (void)name;
+    return NULL;
+#endif
 }
 
 // Writes a locals dict changed by eval back to the fast locals; 3.13's

@@ -80,7 +80,7 @@ struct BreakpointTests {
         let frame = FakeFrame(node: FakeFrameNode(
             file: "/app/main.py", functionName: "<module>", firstLine: 2, isGeneratorLike: false, isSkipped: false,
             back: nil))
-        let (stop, changes) = table.hit(in: frame) { _, _ in .satisfied }
+        let (stop, changes) = table.hit(in: frame, at: frame.line) { _, _ in .satisfied }
         #expect(stop == BreakpointStop(number: 1, commands: ["silent", "p x", "continue"]))
         let fired = table.apply(changes)
         #expect(fired.map(\.number) == [1] && table.isEmpty)

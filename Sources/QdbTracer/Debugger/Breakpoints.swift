@@ -45,13 +45,13 @@ struct Breakpoint: Equatable {
     /// bdb's `checkfuncname`: whether this breakpoint applies to `frame`.
     /// A function breakpoint that never stopped stops at the first line it
     /// sees, and from then on only there.
-    fileprivate func applies(to frame: some DebugFrame) -> Bool {
+    fileprivate func applies(to frame: some DebugFrame, at frameLine: Int) -> Bool {
         guard let function else {
             // A line breakpoint on a `def` line must not fire when the
             // function is called (the call event reports the def line).
-            return line == frame.line
+            return line == frameLine
         }
-        return frame.functionName == function && (functionFirstLine ?? frame.line) == frame.line
+        return frame.functionName == function && (functionFirstLine ?? frameLine) == frameLine
     }
 }
 
@@ -161,21 +161,22 @@ struct BreakpointTable {
     /// `frame` at its current line (or at its `def` line, for function
     /// breakpoints), if any, and what that changes: hits counted, ignore
     /// counts passed, a temporary breakpoint that fired removed (see
-    /// `apply`). Disabled breakpoints are passed over.
+    /// `apply`). Disabled breakpoints are passed over. `frameLine` is the
+    /// frame's line, which the caller may know without asking the frame.
     func hit<Frame: DebugFrame>(
-        in frame: Frame, evaluate: (String, Frame) -> ConditionOutcome
+        in frame: Frame, at frameLine: Int, evaluate: (String, Frame) -> ConditionOutcome
     ) -> (BreakpointStop?, [BreakpointChange]) {
         guard let lines = linesByFile[frame.file] else { return (nil, []) }
-        var line = frame.line
+        var line = frameLine
         if lines[line] == nil {
             line = frame.firstLine
             guard lines[line] != nil else { return (nil, []) }
         }
         var changes: [BreakpointChange] = []
         for breakpoint in all where breakpoint.file == frame.file && breakpoint.line == line {
-            guard breakpoint.isEnabled, breakpoint.applies(to: frame) else { continue }
+            guard breakpoint.isEnabled, breakpoint.applies(to: frame, at: frameLine) else { continue }
             if breakpoint.function != nil && breakpoint.functionFirstLine == nil {
-                changes.append(.firstLine(number: breakpoint.number, line: frame.line))
+                changes.append(.firstLine(number: breakpoint.number, line: frameLine))
             }
             changes.append(.counted(number: breakpoint.number))
             if let condition = breakpoint.condition {

@@ -62,7 +62,7 @@ struct Debugger<Frame: DebugFrame> {
         if stepStops(at: frame) {
             return (.stop(.line), [])
         }
-        return Self.breakpointDecision(at: frame, breakpoints: breakpoints, evaluate: evaluate)
+        return Self.breakpointDecision(at: frame, line: frame.line, breakpoints: breakpoints, evaluate: evaluate)
     }
 
     /// The first half of `line`: whether stepping stops here. Nothing runs
@@ -73,11 +73,11 @@ struct Debugger<Frame: DebugFrame> {
 
     /// The second half of `line`: whether a breakpoint stops here. Static,
     /// because running a condition runs Python, during which other threads
-    /// may change the caller's debugger.
+    /// may change the caller's debugger. `line` is the frame's.
     static func breakpointDecision(
-        at frame: Frame, breakpoints: BreakpointTable, evaluate: (String, Frame) -> ConditionOutcome
+        at frame: Frame, line: Int, breakpoints: BreakpointTable, evaluate: (String, Frame) -> ConditionOutcome
     ) -> (TraceDecision, [BreakpointChange]) {
-        let (hit, changes) = breakpoints.hit(in: frame, evaluate: evaluate)
+        let (hit, changes) = breakpoints.hit(in: frame, at: line, evaluate: evaluate)
         return (hit.map { .stop(.line, breakpoint: $0) } ?? .proceed, changes)
     }
 

@@ -5,16 +5,30 @@ import QdbProtocol
 /// commands, watch expressions and breakpoint conditions. Everything runs
 /// with the config's `default_namespace` visible, under
 /// `execution_timeout`, and through `eval_fn`, `repr_fn` and
-/// `exception_serializer` when the config gives them.
-struct Evaluator {
-    var evalFunction: PythonObject?
-    var exceptionSerializer: PythonObject?
-    var reprFunction: PythonObject?
-    var defaultNamespace: PythonObject?
-    var timeout: Double?
+/// `exception_serializer` when the config gives them. A class: the session
+/// and its inspector share one, and a condition evaluated at every hit of
+/// a hot loop must not copy it.
+final class Evaluator {
+    let evalFunction: PythonObject?
+    let exceptionSerializer: PythonObject?
+    let reprFunction: PythonObject?
+    let defaultNamespace: PythonObject?
+    let timeout: Double?
     let watchdog: Watchdog
     /// Breakpoint conditions, compiled.
     private let conditions = CompiledConditions()
+
+    init(
+        evalFunction: PythonObject?, exceptionSerializer: PythonObject?, reprFunction: PythonObject?,
+        defaultNamespace: PythonObject?, timeout: Double?, watchdog: Watchdog
+    ) {
+        self.evalFunction = evalFunction
+        self.exceptionSerializer = exceptionSerializer
+        self.reprFunction = reprFunction
+        self.defaultNamespace = defaultNamespace
+        self.timeout = timeout
+        self.watchdog = watchdog
+    }
 
     static let sourceName = "<stdin>"
 
@@ -33,13 +47,25 @@ struct Evaluator {
     }
 
     /// Whether a breakpoint condition holds in `frame`.
-    /// A breakpoint's condition runs at every hit: it is compiled once,
-    /// and the frame's locals are written back only if it can assign
-    /// (`:=`).
+    /// A breakpoint's condition runs at every hit: it is compiled once, runs
+    /// as a function of the frame's variables where it can (see
+    /// `CompiledCondition`), and the frame's locals are written back only
+    /// if it can assign (`:=`).
     func condition(_ condition: String, in frame: PythonFrame) -> ConditionOutcome {
         let outcome = guarded(condition, in: frame) { () throws(PythonError) in
             guard evalFunction == nil else { return try run(PythonObject(condition), in: frame, mode: "eval").isTrue }
             let compiled = try conditions.compiled(condition)
+            do throws(PythonError) {
+                if let value = try compiled.callFunction(in: frame) {
+                    return try value.isTrue
+                }
+            } catch where !error.matches(qdb_exc_name_error()) {
+                throw error
+            } catch {
+                // A name that is no variable of the frame may still be in
+                // its locals mapping (bound there by an earlier `eval`):
+                // `eval` decides.
+            }
             return try evaluate(compiled.code, in: frame, writingBack: compiled.assigns).isTrue
         }
         switch outcome {
@@ -223,39 +249,5 @@ extension String {
     /// Captured eval output loses the newline `print` ended it with.
     var droppingOneTrailingNewline: String {
         hasSuffix("\n") ? String(dropLast()) : self
-    }
-}
-
-/// Breakpoint conditions compiled once each, by their text. A class, so
-/// that the evaluator, a value, shares one cache across its copies.
-private final class CompiledConditions {
-    struct Condition {
-        let code: PythonObject
-        /// Whether it can assign to a local (`:=`, the only assignment an
-        /// expression has).
-        let assigns: Bool
-    }
-
-    /// Enough for every condition of a session; a program that sets
-    /// thousands only compiles some twice.
-    private static let capacity = 256
-    private var conditions: [String: Condition] = [:]
-
-    func removeAll() {
-        conditions.removeAll()
-    }
-
-    func compiled(_ source: String) throws(PythonError) -> Condition {
-        if let condition = conditions[source] {
-            return condition
-        }
-        let code = try PythonObject.builtin("compile").call(
-            PythonObject(source), PythonObject(Evaluator.sourceName), PythonObject("eval"))
-        let condition = Condition(code: code, assigns: source.contains(":="))
-        if conditions.count >= Self.capacity {
-            conditions.removeAll()
-        }
-        conditions[source] = condition
-        return condition
     }
 }

@@ -126,11 +126,12 @@ enum MonitoringTracing: TracingBackend {
     fileprivate static let line: PythonFastFunction = { _, arguments, count in
         guard let monitoring, count >= 2, let object = arguments?[0], let number = arguments?[1]
         else { return qdb_new_none() }
+        let line = PyLong_AsLong(number)
         // The same entry as a trace event: the session decides and stops.
         if let frame = steppedFrame {
-            return TraceHook.function(nil, frame, PyTrace_LINE, nil) == 0 ? qdb_new_none() : nil
+            return TraceHook.line(frame, line) == 0 ? qdb_new_none() : nil
         }
-        guard let query, query.mayStop(code(object), PyLong_AsLong(number)) else {
+        guard let query, query.mayStop(code(object), line) else {
             PyErr_Clear()
             // A stepped frame's code (another frame of it runs, in
             // recursion or another thread) keeps its events.
@@ -138,7 +139,7 @@ enum MonitoringTracing: TracingBackend {
             return isStepped ? qdb_new_none() : monitoring.disable.newReference()
         }
         guard !threadIsTraced, let frame = PyEval_GetFrame() else { return qdb_new_none() }
-        return TraceHook.function(nil, frame, PyTrace_LINE, nil) == 0 ? qdb_new_none() : nil
+        return TraceHook.line(frame, line) == 0 ? qdb_new_none() : nil
     }
 
     /// PY_RETURN or PY_YIELD(code, offset, value): a frame of a stepped

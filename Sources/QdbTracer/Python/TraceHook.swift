@@ -10,6 +10,11 @@ enum TraceHook {
         return session.trace(frame, event: event, argument: argument)
     }
 
+    /// A line event whose line number is known (sys.monitoring's LINE).
+    static func line(_ frame: FramePointer, _ line: Int) -> Int32 {
+        TracerSession.active?.trace(frame, event: PyTrace_LINE, argument: nil, line: line) ?? 0
+    }
+
     /// Traces exactly `threads`, from any thread holding the GIL (a thread
     /// sees the change at its next instruction). Where the trace function
     /// can only be set for every thread at once (3.12+), every thread is

@@ -126,8 +126,9 @@ final class TracerSession: @unchecked Sendable {
     }
 
     /// The trace hook's entry: one trace event, of any thread; each thread
-    /// goes by its own debugger.
-    func trace(_ pointer: FramePointer, event: Int32, argument: PyPointer?) -> Int32 {
+    /// goes by its own debugger. A line event may come with its line
+    /// number, which the frame would otherwise work out again.
+    func trace(_ pointer: FramePointer, event: Int32, argument: PyPointer?, line: Int? = nil) -> Int32 {
         // A stopped thread runs Python only for the clients (eval at a
         // post mortem stop), which is not debugged.
         guard state == .active, let current = PyThreadState_Get(), !stops.holds(current) else { return 0 }
@@ -164,7 +165,7 @@ final class TracerSession: @unchecked Sendable {
                 decision = .stop(.line)
             } else {
                 let (hitDecision, changes) = Debugger.breakpointDecision(
-                    at: frame, breakpoints: breakpoints, evaluate: evaluateCondition)
+                    at: frame, line: line ?? frame.line, breakpoints: breakpoints, evaluate: evaluateCondition)
                 for fired in breakpoints.apply(changes) {
                     // pdb says so when a temporary breakpoint fires.
                     send(.breakChanged(BreakpointChangeInfo(.deleted, fired.numbered)))
