@@ -27,6 +27,11 @@ enum MonitoringTracing: TracingBackend {
     nonisolated(unsafe) private static var query: BreakpointQuery?
     /// The frames stepped on their own.
     nonisolated(unsafe) private static var steppedFrames: [FramePointer] = []
+    /// The line last found able to stop, as the plan stands: a breakpoint
+    /// line in a hot loop comes back at every turn. (Were its code freed
+    /// and the address reused, the line would only go on to the session,
+    /// which checks its breakpoints itself.)
+    nonisolated(unsafe) private static var stoppableLine: (code: CodePointer, line: Int)?
     /// Code given local events, with those events, kept alive so they can
     /// be taken back.
     nonisolated(unsafe) private static var watchedCode: [(code: PythonObject, events: LocalEvents)] = []
@@ -38,6 +43,7 @@ enum MonitoringTracing: TracingBackend {
         unwatchAll()
         query = nil
         steppedFrames = []
+        stoppableLine = nil
         guard let monitoring else {
             // Another debugger holds the tool id: trace every thread
             // (slower, same stops).
@@ -131,12 +137,15 @@ enum MonitoringTracing: TracingBackend {
         if let frame = steppedFrame {
             return TraceHook.line(frame, line) == 0 ? qdb_new_none() : nil
         }
-        guard let query, query.mayStop(code(object), line) else {
-            PyErr_Clear()
-            // A stepped frame's code (another frame of it runs, in
-            // recursion or another thread) keeps its events.
-            let isStepped = steppedFrames.contains { PyFrame_GetCode($0).map(release) == code(object) }
-            return isStepped ? qdb_new_none() : monitoring.disable.newReference()
+        if stoppableLine.map({ $0.code != code(object) || $0.line != line }) ?? true {
+            guard let query, query.mayStop(code(object), line) else {
+                PyErr_Clear()
+                // A stepped frame's code (another frame of it runs, in
+                // recursion or another thread) keeps its events.
+                let isStepped = steppedFrames.contains { PyFrame_GetCode($0).map(release) == code(object) }
+                return isStepped ? qdb_new_none() : monitoring.disable.newReference()
+            }
+            stoppableLine = (code(object), line)
         }
         guard !threadIsTraced, let frame = PyEval_GetFrame() else { return qdb_new_none() }
         return TraceHook.line(frame, line) == 0 ? qdb_new_none() : nil
