@@ -157,19 +157,28 @@ static inline PyObject *qdb_frame_locals(PyFrameObject *frame) {
 }
 
 // A local variable of a function frame, by name, read without building
-// the locals mapping (a new reference, or NULL with NameError when it is
-// unbound). 3.11 has no such call: NULL with no exception set, and
-// qdb_frame_variables_are_readable() says so up front.
-static inline int qdb_frame_variables_are_readable(void) {
-    return PY_VERSION_HEX >= 0x030C0000;
-}
-
+// the locals mapping: a new reference, or NULL when it cannot be read so
+// (with NameError set when it is unbound, on 3.12+). 3.11 has no
+// PyFrame_GetVar: there the frame's plain fast locals are read directly,
+// and a cell or free variable gives NULL.
 static inline PyObject *qdb_frame_variable(PyFrameObject *frame, PyObject *name) {
 #if PY_VERSION_HEX >= 0x030C0000
     return PyFrame_GetVar(frame, name);
 #else
-    (void)frame;
-    (void)name;
+    _PyInterpreterFrame *running = frame->f_frame;
+    PyCodeObject *code = running->f_code;
+    for (int i = 0; i < code->co_nlocalsplus; i++) {
+        PyObject *candidate = PyTuple_GET_ITEM(code->co_localsplusnames, i);
+        if (candidate != name && !_PyUnicode_EQ(candidate, name)) {
+            continue;
+        }
+        if ((unsigned char)PyBytes_AS_STRING(code->co_localspluskinds)[i] != 0x20) {
+            return NULL;  // Not CO_FAST_LOCAL alone: a cell or a free variable.
+        }
+        PyObject *value = running->localsplus[i];
+        Py_XINCREF(value);
+        return value;
+    }
     return NULL;
 #endif
 }

@@ -34,9 +34,8 @@ final class CompiledConditions {
     }
 }
 
-/// One condition: its code for `eval` in a frame's namespaces, and, where
-/// CPython can read a frame's variables one by one (3.12+), the same
-/// expression as a function of the frame's variables it names. Calling
+/// One condition: its code for `eval` in a frame's namespaces, and the
+/// same expression as a function of the frame's variables it names. Calling
 /// that function skips building the locals mapping and a new function
 /// object at each hit, which is most of what a condition costs.
 final class CompiledCondition {
@@ -61,7 +60,6 @@ final class CompiledCondition {
     private var last: (code: PyPointer, function: ConditionFunction?)?
 
     private static let namespaceReaders: Set<String> = ["locals", "vars", "dir", "eval", "exec"]
-    private static let variablesAreReadable = qdb_frame_variables_are_readable() != 0
 
     init(_ source: String) throws(PythonError) {
         self.source = source
@@ -72,12 +70,13 @@ final class CompiledCondition {
         PyErr_Clear()
         let names = try code.attribute("co_names").sequenceItems.compactMap(\.stringValue)
         let readsNamespace = names.contains(where: Self.namespaceReaders.contains)
-        self.names = Self.variablesAreReadable && !assigns && !nestsCode && !readsNamespace ? names : nil
+        self.names = !assigns && !nestsCode && !readsNamespace ? names : nil
     }
 
     /// The condition's value in `frame`, as a function of the frame's
     /// variables; nil when it must be `eval`ed there instead (the frame is
-    /// not a function's, or a variable it names is unbound).
+    /// not a function's, or a variable it names is unbound, or, on 3.11, a
+    /// cell).
     func callFunction(in frame: PythonFrame) throws(PythonError) -> PythonObject? {
         guard names != nil, let entry = function(for: frame), let function = entry.function(globals: frame.globals)
         else { return nil }

@@ -3,7 +3,7 @@ import QdbProtocol
 @testable import QdbTracer
 
 /// Breakpoint conditions see the frame as `eval` in its namespaces would,
-/// whether they run as a function of the frame's variables (3.12+) or are
+/// whether they run as a function of the frame's variables or are
 /// `eval`ed: locals, closure variables, globals, builtins, an unbound
 /// local that `eval` finds as a global, generator expressions, and names
 /// an earlier `eval` bound in the frame. (Part of the serialized suite:
