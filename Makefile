@@ -39,6 +39,10 @@ export QDB_PYTHON = $(PYTHON)
 TEST_TOOLS = .build-tools-py$(PYTHON_VERSION)
 export QDB_TEST_TOOLS = $(CURDIR)/$(TEST_TOOLS)
 export QDB_TEST_TOOLS_PYTHON = $(PYTHON)
+# Pure-Python packages the debugged test programs import, under every
+# tested interpreter: pytest, for `-m pytest`.
+TEST_SITE = .build-test-site
+export QDB_TEST_SITE = $(CURDIR)/$(TEST_SITE)
 
 .PHONY: deps build extension install demo test lint style conformance bench clean
 
@@ -52,6 +56,8 @@ deps:
 		$(SUDO) apt-get install -y --no-install-recommends $(PACKAGES); }
 	@test -d $(TEST_TOOLS)/dap || $(PYTHON) -m pip install --quiet --no-warn-conflicts --root-user-action=ignore \
 		--target $(TEST_TOOLS) 'dap-python==0.5.0'
+	@test -d $(TEST_SITE)/pytest || $(PYTHON) -m pip install --quiet --no-warn-conflicts --root-user-action=ignore \
+		--target $(TEST_SITE) 'pytest==9.0.3'
 
 build:
 	$(SWIFT) build -c release --scratch-path $(BUILD)
@@ -109,4 +115,4 @@ bench: build
 	bench/server.sh $(BUILD)/release bench-results
 
 clean:
-	rm -rf .build .build-py* .build-ext*
+	rm -rf .build .build-py* .build-ext* .build-tools-py* $(TEST_SITE)

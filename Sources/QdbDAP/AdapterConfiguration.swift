@@ -1,8 +1,10 @@
+import QdbClientSession
 import QdbProtocol
 
-/// `launch`'s arguments: a script run under qdb, as `qdb-cli run` runs it.
+/// `launch`'s arguments: a script (`program`) or a module (`module`, as
+/// debugpy takes it) run under qdb, as `qdb-cli run` runs it.
 public struct LaunchConfiguration: Hashable, Sendable {
-    public var program: String
+    public var target: ProgramTarget
     public var arguments: [String]
     /// The program's working directory; the adapter's when nil.
     public var directory: String?
@@ -13,11 +15,18 @@ public struct LaunchConfiguration: Hashable, Sendable {
     public var stopsOnEntry: Bool
 
     init(_ json: JSONValue) throws(ConfigurationError) {
-        if json["module"]?.nonNull != nil {
-            throw ConfigurationError("launch: \"module\" is not supported yet; give \"program\"")
+        switch (try Self.string(json, "program"), try Self.string(json, "module")) {
+        case (let program?, nil):
+            guard !program.isEmpty else { throw ConfigurationError("launch: \"program\" must not be empty") }
+            target = .script(program)
+        case (nil, let module?):
+            guard !module.isEmpty else { throw ConfigurationError("launch: \"module\" must not be empty") }
+            target = .module(module)
+        case (nil, nil):
+            throw ConfigurationError("launch: \"program\" (a script) or \"module\" is required")
+        case (_?, _?):
+            throw ConfigurationError("launch: give \"program\" or \"module\", not both")
         }
-        program = try Self.string(json, "program", required: true) ?? ""
-        guard !program.isEmpty else { throw ConfigurationError("launch: \"program\" must not be empty") }
         let arguments = json["args"]?.nonNull?.arrayValue ?? []
         self.arguments = arguments.compactMap(\.stringValue)
         guard self.arguments.count == arguments.count else {
@@ -36,12 +45,10 @@ public struct LaunchConfiguration: Hashable, Sendable {
         stopsOnEntry = json["stopOnEntry"]?.boolValue ?? false
     }
 
-    static func string(_ json: JSONValue, _ key: String, required: Bool = false) throws(ConfigurationError) -> String? {
+    static func string(_ json: JSONValue, _ key: String) throws(ConfigurationError) -> String? {
         switch json[key] {
         case .string(let text)?: return text
-        case nil, .null?:
-            if required { throw ConfigurationError("launch: \"\(key)\" is required") }
-            return nil
+        case nil, .null?: return nil
         default: throw ConfigurationError("\"\(key)\" must be a string")
         }
     }

@@ -7,10 +7,11 @@ import QdbConnection
 import QdbProtocol
 import QdbServer
 
-/// `qdb-cli run script.py [args]`, the one-command way to debug, like
-/// `python -m pdb script.py`: a private server inside this process on free
-/// loopback ports, `qdb-python -m qdb` (or `PYTHON -m qdb`, for a python
-/// that has the qdb package) running the script against it, and a client
+/// `qdb-cli run script.py [args]` (or `run -m module [args]`), the
+/// one-command way to debug, like `python -m pdb script.py`: a private
+/// server inside this process on free loopback ports, `qdb-python -m qdb`
+/// (or `PYTHON -m qdb`, for a python that has the qdb package) running the
+/// program against it, and a client
 /// attached; the program is stopped when the client is done. An uncaught
 /// exception stops where it was raised (post mortem), as in pdb.
 ///
@@ -27,7 +28,7 @@ public enum ScriptSession {
         /// restart the breakpoints to set again.
         public let settings: [Command]
         /// The program's command line, and whether this run restarts it.
-        public let script: String
+        public let target: ProgramTarget
         public let arguments: [String]
         public let isRestart: Bool
         /// Waits at most the duration given for the program to exit, and
@@ -42,8 +43,9 @@ public enum ScriptSession {
         public var python: String?
         /// Added to this process's environment.
         public var environment: [String: String] = [:]
-        /// The working directory, also the one a relative script is found
-        /// from; this process's when nil.
+        /// The working directory, also the one a relative script (or a
+        /// module, from the directory's packages) is found from; this
+        /// process's when nil.
         public var directory: String?
 
         public init(python: String? = nil, environment: [String: String] = [:], directory: String? = nil) {
@@ -58,12 +60,16 @@ public enum ScriptSession {
     static let attachTimeout: Duration = .seconds(30)
 
     public static func run(
-        script: String, arguments: [String], uuid: String, program: ProgramSettings = ProgramSettings(),
+        _ target: ProgramTarget, arguments: [String], uuid: String, program: ProgramSettings = ProgramSettings(),
         settings: [Command] = [], attach: (Attachment) async -> ClientExit
     ) async -> ClientExit {
-        let script = program.directory.map { script.hasPrefix("/") ? script : $0 + "/" + script } ?? script
-        guard access(script, R_OK) == 0 else {
-            return .failed(.cannotStartProgram("cannot open \(script): \(String(cString: strerror(errno)))"))
+        var target = target
+        if case .script(let script) = target {
+            let path = program.directory.map { script.hasPrefix("/") ? script : $0 + "/" + script } ?? script
+            guard access(path, R_OK) == 0 else {
+                return .failed(.cannotStartProgram("cannot open \(path): \(String(cString: strerror(errno)))"))
+            }
+            target = .script(path)
         }
         let token: String
         let interpreter: String
@@ -82,7 +88,7 @@ public enum ScriptSession {
             // Each run is a session of its own: the old one may not have
             // seen its tracer go yet.
             let exit = await runOnce(
-                script: script, arguments: arguments, uuid: runs == 1 ? uuid : "\(uuid).\(runs)",
+                target, arguments: arguments, uuid: runs == 1 ? uuid : "\(uuid).\(runs)",
                 interpreter: interpreter, program: program, server: server, token: token, settings: sessionSettings,
                 isRestart: runs > 1, attach: attach)
             runs += 1
@@ -98,7 +104,7 @@ public enum ScriptSession {
     /// One run of the program, under a session of its own on the same
     /// server.
     private static func runOnce(
-        script: String, arguments: [String], uuid: String, interpreter: String,
+        _ target: ProgramTarget, arguments: [String], uuid: String, interpreter: String,
         program programSettings: ProgramSettings, server: QdbServer, token: String, settings: [Command], isRestart: Bool, attach: (Attachment) async -> ClientExit
     ) async -> ClientExit {
         let program: ChildProgram
@@ -106,7 +112,7 @@ public enum ScriptSession {
             program = try ChildProgram(
                 executable: interpreter,
                 arguments: ["-m", "qdb", "--post-mortem", "--host", "127.0.0.1", "--port", String(server.tracerPort),
-                            "--uuid", uuid, "--auth", token, script] + arguments,
+                            "--uuid", uuid, "--auth", token] + target.runnerArguments + arguments,
                 environment: programSettings.environment, directory: programSettings.directory)
         } catch {
             return .failed(error)
@@ -124,7 +130,7 @@ public enum ScriptSession {
         }
         let address = WebSocketAddress(host: "127.0.0.1", port: server.clientPort, path: "/" + uuid)
         let exit = await attach(Attachment(
-            address: address, uuid: uuid, authMessage: token, settings: settings, script: script,
+            address: address, uuid: uuid, authMessage: token, settings: settings, target: target,
             arguments: arguments, isRestart: isRestart, programExit: { await program.exitCode(within: $0) }))
         watcher.cancel()
         let programDiedFirst = await watcher.value

@@ -58,7 +58,7 @@ struct Attach: AsyncParsableCommand {
 /// Debug a script in one command, like `python -m pdb script.py`.
 struct Run: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
-        abstract: "Debug a Python script: start a private server and qdb-python on it, and attach.")
+        abstract: "Debug a Python script (or module): start a private server and qdb-python on it, and attach.")
 
     @Option(
         name: [.customShort("u"), .long],
@@ -73,20 +73,27 @@ struct Run: AsyncParsableCommand {
 
     @OptionGroup var settings: Settings
 
-    @Argument(help: "The script to debug.")
+    @Flag(
+        name: .customShort("m"),
+        help: "The program is a library module, run as `python -m MODULE [ARGS]` runs it (qdb-cli run -m pytest -x).")
+    var isModule = false
+
+    @Argument(help: "The script to debug (with -m, the module).")
     var script: String
 
-    @Argument(parsing: .captureForPassthrough, help: "The script's arguments.")
+    @Argument(parsing: .captureForPassthrough, help: "The program's arguments.")
     var arguments: [String] = []
 
     func run() async throws {
+        let target: ProgramTarget = isModule ? .module(script) : .script(script)
         try finish(await ScriptSession.run(
-            script: script, arguments: arguments, uuid: uuid, program: ScriptSession.ProgramSettings(python: python),
+            target, arguments: arguments, uuid: uuid,
+            program: ScriptSession.ProgramSettings(python: python),
             settings: settings.commands
         ) { attachment in
             if attachment.isRestart {
                 StandardOutput.write(lines: [
-                    "Restarting \(attachment.script) with arguments:", "\t" + attachment.arguments.joined(separator: " "),
+                    "Restarting \(attachment.target.name) with arguments:", "\t" + attachment.arguments.joined(separator: " "),
                 ])
             }
             var options = ClientOptions(

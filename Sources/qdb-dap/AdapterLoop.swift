@@ -126,7 +126,7 @@ struct AdapterLoop {
             python: configuration.python, environment: configuration.environment, directory: configuration.directory)
         Task {
             let exit = await ScriptSession.run(
-                script: configuration.program, arguments: configuration.arguments, uuid: "qdb-dap", program: program
+                configuration.target, arguments: configuration.arguments, uuid: "qdb-dap", program: program
             ) { attachment in
                 inbox.yield(.attachment(attachment))
                 do throws(ClientError) {

@@ -11,6 +11,9 @@ import Testing
     static let example = Executables.packageRoot + "/examples/qdb_test.py"
     static let loop = Executables.packageRoot + "/Tests/EndToEndTests/ClientFixtures/loop.py"
     static let crash = Executables.packageRoot + "/Tests/EndToEndTests/ClientFixtures/crash.py"
+    static let project = Executables.packageRoot + "/Tests/EndToEndTests/ClientFixtures/pytest_project"
+    /// pytest and what it needs, which `make deps` installs.
+    static let testSite = ProcessInfo.processInfo.environment["QDB_TEST_SITE"]
 
     /// A session id of this run alone (it names the transcript file).
     static func uniqueUUID() -> String {
@@ -18,13 +21,14 @@ import Testing
     }
 
     func launch(
-        _ script: String, uuid: String, options: [String] = [], environment: [String: String] = [:]
+        _ script: String, uuid: String, options: [String] = [], arguments: [String] = [],
+        environment: [String: String] = [:]
     ) throws -> PseudoTerminal {
         var template = Array("/tmp/qdb-cli-run-XXXXXX".utf8CString)
         let home = String(cString: mkdtemp(&template))
         let terminal = try PseudoTerminal(
             executable: try Executables.path(of: "qdb-cli"),
-            arguments: ["run", "-u", uuid] + options + [script],
+            arguments: ["run", "-u", uuid] + options + [script] + arguments,
             environment: ["HOME": home, "TERM": "xterm", "PATH": "/usr/bin:/bin"].merging(environment) { $1 })
         terminal.scratchDirectory = home
         return terminal
@@ -51,6 +55,54 @@ import Testing
         try terminal.waitFor("(qdb) p b\n0\n")
         terminal.type("c\r")
         try terminal.waitFor("ZeroDivisionError: division by zero\nDisabled, goodbye.\n")
+        #expect(try terminal.waitForExit() == 0)
+    }
+
+    /// `run -m MODULE ARGS` runs a package's `__main__` as `python -m`
+    /// does: sys.argv[0] is its file, sys.path[0] the working directory.
+    @Test func runsAModuleAsPythonDashMDoes() throws {
+        let uuid = Self.uniqueUUID()
+        defer { unlink("/tmp/qdb/.\(uuid)") }
+        let main = Self.project + "/probe/__main__.py"
+        let terminal = try launch(
+            "probe", uuid: uuid, options: ["-m"], arguments: ["x", "-y"],
+            environment: ["PYTHONPATH": Self.project, "PYTHONDONTWRITEBYTECODE": "1"])
+        try terminal.waitFor("> \(main)(1)<module>()\n-> import sys\n")
+        terminal.type("c\r")
+        try terminal.waitFor("argv ['\(main)', 'x', '-y']\n")
+        try terminal.waitFor("path0 \(FileManager.default.currentDirectoryPath)\n")
+        try terminal.waitFor("main __main__ probe probe.__main__\n")
+        #expect(try terminal.waitForExit() == 0)
+    }
+
+    /// `run -m pytest`: pytest's own first line stops (it is the program,
+    /// though library code), a breakpoint in the code under test is hit,
+    /// `catch` stops at a failing test's assert, and pytest then reports
+    /// the failure as usual.
+    @Test(.enabled(if: testSite != nil, "no pytest: run the tests with make test"))
+    func debugsPytestRunAsAModule() throws {
+        let site = try #require(Self.testSite)
+        let uuid = Self.uniqueUUID()
+        defer { unlink("/tmp/qdb/.\(uuid)") }
+        let terminal = try launch(
+            "pytest", uuid: uuid, options: ["-m"],
+            arguments: ["-q", "-p", "no:cacheprovider", Self.project + "/test_calc.py"],
+            environment: ["PYTHONPATH": site, "PYTHONDONTWRITEBYTECODE": "1"])
+        try terminal.waitFor("> \(site)/pytest/__main__.py(1)<module>()\n")
+        terminal.type("b \(Self.project)/calc.py:2\r")
+        try terminal.waitFor("Breakpoint 1 at \(Self.project)/calc.py:2\n")
+        terminal.type("c\r")
+        try terminal.waitFor("> \(Self.project)/calc.py(2)double()\n-> result = n * 2\n")
+        terminal.type("p n\r")
+        try terminal.waitFor("(qdb) p n\n2\n")
+        terminal.type("cl 1\r")
+        terminal.type("catch AssertionError\r")
+        try terminal.waitFor("catching: AssertionError\n")
+        terminal.type("c\r")
+        try terminal.waitFor("> \(Self.project)/test_calc.py(10)test_broken()\n-> assert value == 7\n")
+        terminal.type("c\r")
+        try terminal.waitFor("E       assert 6 == 7\n")
+        try terminal.waitFor("1 failed, 1 passed")
         #expect(try terminal.waitForExit() == 0)
     }
 

@@ -92,6 +92,33 @@ import Testing
         #expect(client.adapter.waitForExit() == 0)
     }
 
+    /// `"module"` runs a package's `__main__` as `python -m` does, from
+    /// `cwd`, with `env`.
+    @Test func launchesAModule() throws {
+        let client = try DAPTestClient()
+        let project = ClientRunTests.project
+        let main = project + "/probe/__main__.py"
+        try client.succeed("initialize", ["adapterID": "qdb"])
+        try client.succeed("launch", [
+            "module": "probe", "args": ["x"], "cwd": .string(project),
+            "env": ["PYTHONPATH": .string(project), "PYTHONDONTWRITEBYTECODE": "1"],
+        ])
+        _ = try client.event("initialized")
+        try client.succeed("setBreakpoints", ["source": ["path": .string(main)], "breakpoints": [["line": 5]]])
+        try client.succeed("configurationDone")
+        _ = try client.event("stopped")
+        let top = try #require(try frames(client).first)
+        #expect(top["source"]?["path"] == .string(main))
+        let argv = try client.succeed("evaluate", ["expression": "sys.argv", "frameId": top["id"] ?? 0, "context": "repl"])
+        #expect(argv["result"] == .string("['\(main)', 'x']"))
+        try client.succeed("continue", ["threadId": 1])
+        let exited = try client.event("exited")
+        #expect(exited["exitCode"] == 0)
+        #expect(client.takeOutput().contains("path0 \(project)\n"))
+        #expect(try client.waitForClose())
+        #expect(client.adapter.waitForExit() == 0)
+    }
+
     @Test func stepsOverIntoAndOutOfCalls() throws {
         let client = try DAPTestClient()
         _ = try launch(client, stopOnEntry: true, breakpoints: [["line": 17]])
@@ -119,7 +146,8 @@ import Testing
     @Test func badRequestsGetClearErrors() throws {
         let client = try DAPTestClient()
         #expect(try client.request("threads")["message"] == "No program: send launch or attach first")
-        #expect(try client.request("launch", ["args": ["1"]])["message"] == "launch: \"program\" is required")
+        #expect(try client.request("launch", ["args": ["1"]])["message"] == "launch: \"program\" (a script) or \"module\" is required")
+        #expect(try client.request("launch", ["program": "a.py", "module": "a"])["message"] == "launch: give \"program\" or \"module\", not both")
         let missing = try client.request("launch", ["program": "/nonexistent/script.py"])
         #expect(missing["success"] == false)
         #expect(missing["message"]?.stringValue?.contains("cannot open /nonexistent/script.py") == true)

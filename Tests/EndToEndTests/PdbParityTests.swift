@@ -104,20 +104,40 @@ struct PdbParityTests {
         ])
     }
 
-    /// Runs `commands` in both debuggers and expects the same lines from
+    /// `-m pytest`: pdb and qdb-cli stop in the code under test alike.
+    @Test(.enabled(if: ClientRunTests.testSite != nil, "no pytest: run the tests with make test"))
+    func runsAModuleAsPdbDoes() throws {
+        let calc = ClientRunTests.project + "/calc.py"
+        try compare(
+            ["b \(calc):2", "c", "a", "n", "p result"],
+            program: ["-m", "pytest", ClientRunTests.project + "/test_calc.py"],
+            // pdb 3.13.0 takes options after `-m pytest` for its own; pdb
+            // reads the terminal, which pytest captures without -s.
+            environment: [
+                "PYTHONPATH": ClientRunTests.testSite ?? "", "PYTHONDONTWRITEBYTECODE": "1",
+                "PYTEST_ADDOPTS": "-q -s -p no:cacheprovider",
+            ])
+    }
+
+    /// Runs `commands` in both debuggers, each running `program` (by
+    /// default the breakpoints fixture), and expects the same lines from
     /// each command.
-    private func compare(_ commands: [String], sourceLocation: SourceLocation = #_sourceLocation) throws {
+    private func compare(
+        _ commands: [String], program: [String] = [Self.program], environment extra: [String: String] = [:],
+        sourceLocation: SourceLocation = #_sourceLocation
+    ) throws {
         let python = try #require(PdbReference.python)
         let home = try makeScratchDirectory("qdb-parity")
         defer { try? FileManager.default.removeItem(atPath: home) }
         let environment = ["HOME": home, "TERM": "dumb", "NO_COLOR": "1", "PATH": "/usr/bin:/bin"]
+            .merging(extra) { $1 }
 
-        let pdb = try PseudoTerminal(executable: python, arguments: ["-m", "pdb", Self.program], environment: environment)
+        let pdb = try PseudoTerminal(executable: python, arguments: ["-m", "pdb"] + program, environment: environment)
         let expected = try Self.record(commands, in: pdb, prompt: "(Pdb) ")
         let uuid = "parity-\(getpid())-\(UInt32.random(in: 0...UInt32.max))"
         defer { unlink("/tmp/qdb/.\(uuid)") }
         let qdb = try PseudoTerminal(
-            executable: try Executables.path(of: "qdb-cli"), arguments: ["run", "-u", uuid, Self.program],
+            executable: try Executables.path(of: "qdb-cli"), arguments: ["run", "-u", uuid] + program,
             environment: environment)
         let actual = try Self.record(commands, in: qdb, prompt: "(qdb) ")
         for (index, command) in commands.enumerated() {

@@ -4,9 +4,11 @@ import CPython
 /// never shown. qdb's own package is always skipped; with `libraryCode`
 /// skipping (debugpy's justMyCode) so are the standard library,
 /// site-packages and frozen modules; `userFunction` is the config's
-/// `skip_fn(filename) -> bool`.
+/// `skip_fn(filename) -> bool`. `shownFiles` are shown wherever they are:
+/// a library module the user runs as the program (`python -m qdb -m`).
 struct SkipRule {
     var directories: [String] = []
+    var shownFiles: [String] = []
     var skipsFrozenModules = false
     var userFunction: PythonObject?
     /// Bumped on every change so cached per-code answers are recomputed.
@@ -22,7 +24,7 @@ struct SkipRule {
         if skipsFrozenModules && file.hasPrefix("<frozen ") {
             return true
         }
-        if directories.contains(where: { FilePaths.isInside(file, directory: $0) }) {
+        if !shownFiles.contains(file) && directories.contains(where: { FilePaths.isInside(file, directory: $0) }) {
             return true
         }
         guard let userFunction else { return false }

@@ -87,6 +87,9 @@ extension SessionOptions {
         skipRule.directories = try value("skip_directories").map { list throws(PythonError) in
             try Self.strings(list, key: "skip_directories")
         } ?? []
+        skipRule.shownFiles = try value("shown_files").map { list throws(PythonError) in
+            try Self.strings(list, key: "shown_files").map { FilePaths.canonical($0) }
+        } ?? []
         skipRule.skipsFrozenModules = try flag("skip_frozen_modules") ?? false
         startupCommands = try value("commands").map { list throws(PythonError) in
             try Self.strings(list, key: "commands")
