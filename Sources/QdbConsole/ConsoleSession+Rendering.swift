@@ -14,8 +14,9 @@ extension ConsoleSession {
         case .event(let event, let request):
             return programOutput.flush() + renderDebuggerEvent(event, answering: request)
         case .unsupported(let name, _):
-            // Tab asked, not the user: the line editor stops asking.
-            guard name != "complete" else { return [] }
+            // Tab asked, not the user: the line editor stops asking; and
+            // without stop reasons, return stops show as the original's.
+            guard name != "complete" && name != "stop_reasons" else { return [] }
             return [.error(name, "not supported by this tracer (an original qdb tracer?)")]
         case .originalTracer:
             return [ConsoleLine("(an original qdb tracer: breakpoints are set, but not numbered)", .secondary)]
@@ -54,7 +55,9 @@ extension ConsoleSession {
         case .error(let error):
             return renderError(error)
         case .returnValue(let value):
-            return ["--> returning with \(value)"]
+            guard let frame = returnStop?.frame, returnStop?.value == nil else { return ["--> returning with \(value)"] }
+            returnStop = (frame, value)
+            return ["--Return--"] + frameLines(frame, selected: true, returning: value)
         case .exception(let exception):
             return renderException(exception)
         case .breakpoints(let breakpoints):
@@ -115,7 +118,17 @@ extension ConsoleSession {
             thread != shownStack?.thread ? [threadLine(thread)] : nil
         } ?? []
         shownStack = stack
-        return header + frameLines(frame, selected: true)
+        if let stop = stack.stop {
+            returnStop = stop.kind == .return ? (frame, nil) : nil
+        }
+        if let returnStop, returnStop.value == nil {
+            return header
+        }
+        return header + frameLines(frame, selected: true, returning: returnedValue(of: frame))
+    }
+
+    func returnedValue(of frame: StackFrame) -> String? {
+        returnStop.flatMap { $0.frame == frame ? $0.value : nil }
     }
 
     func threadLine(_ thread: ThreadInfo) -> ConsoleLine {
@@ -144,12 +157,14 @@ extension ConsoleSession {
     /// because Emacs's gud, python.el's pdbtrack and other pdb-aware tools
     /// follow the source by that line; other frames of `where` are
     /// indented instead of marked.
-    func frameLines(_ frame: StackFrame, selected: Bool) -> [ConsoleLine] {
+    /// pdb's two lines for a frame; at a return stop the first ends with
+    /// what the frame returns.
+    func frameLines(_ frame: StackFrame, selected: Bool, returning value: String? = nil) -> [ConsoleLine] {
         [
             ConsoleLine([
                 .init(selected ? "> " : "  ", .marker),
                 .init("\(frame.file)(\(frame.line))", .location),
-                .init("\(frame.function)()", .secondary),
+                .init("\(frame.function)()" + (value.map { "->" + $0 } ?? ""), .secondary),
             ]),
             ConsoleLine([.init("-> ", .marker), .init(frame.code.trimmingWhitespace())]),
         ]
@@ -185,13 +200,17 @@ extension ConsoleSession {
 
     /// Numbered when we asked for it (the reply holds only text), with the
     /// current line marked.
+    /// The tracer joins the lines with newlines, so a last empty line is
+    /// one of them; pdb says `[EOF]` when the file ends before the range.
     private func renderListing(_ text: String, request: Command?) -> [ConsoleLine] {
-        let lines = ConsoleLine.lines(of: text).map(\.plainText)
         guard case .list(let payload) = request, let listing = Listing(payload: payload) else {
-            return lines.map { ConsoleLine($0) }
+            return ConsoleLine.lines(of: text)
         }
+        let lines = text.isEmpty ? [] : text.split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
         let current = stack?.selectedFrame.flatMap { $0.file == listing.file ? $0.line : nil }
-        return numberedLines(lines, from: listing.first ?? 1, file: listing.file, current: current)
+        let numbered = numberedLines(lines, from: listing.first ?? 1, file: listing.file, current: current)
+        guard let first = listing.first, let last = listing.last, lines.count < last - first + 1 else { return numbered }
+        return numbered + ["[EOF]"]
     }
 
     /// Source lines as pdb lists them: the number, `B` on a breakpoint's

@@ -58,6 +58,12 @@ public struct ConsoleSession: Sendable {
 
     var programOutput = ProgramOutputBuffer()
 
+    /// The current stop's frame when it is a return stop (`stop_reasons`
+    /// says so), and what the frame returns once the `return` event that
+    /// follows the stack says: pdb shows the stop only then, and marks the
+    /// frame `->VALUE` wherever it shows it.
+    var returnStop: (frame: StackFrame, value: String?)?
+
     /// What the next typed line is: a command, or part of what a command
     /// started.
     enum InputMode: Hashable, Sendable {
@@ -100,7 +106,12 @@ public struct ConsoleSession: Sendable {
     /// command of a `ConsoleAction`), what the connection reports, or the
     /// end of waiting for a quit. Returns what to show and send.
     public mutating func handle(_ input: ClientSession.Input) -> [Output] {
-        session.handle(input).flatMap { output -> [Output] in
+        var outputs = session.handle(input)
+        if input == .connected {
+            // How pdb shows a return stop needs to know one from the stack.
+            outputs += session.handle(.request(.stopReasons(true)))
+        }
+        return outputs.flatMap { output -> [Output] in
             switch output {
             case .send(let message):
                 return [.send(message)]
@@ -418,7 +429,7 @@ public struct ConsoleSession: Sendable {
         }
         let header = stack.thread.map { [threadLine($0)] } ?? []
         return .show(header + stack.frames.indices.flatMap { index in
-            frameLines(stack.frames[index], selected: index == stack.index)
+            frameLines(stack.frames[index], selected: index == stack.index, returning: returnedValue(of: stack.frames[index]))
         })
     }
 

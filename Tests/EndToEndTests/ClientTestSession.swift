@@ -59,11 +59,14 @@ extension TracerTestPeer {
         try send(Message("stack", ["index": 0, "stack": [frame]]))
     }
 
-    /// Answers a client's `start` as a tracer does: breakpoints, then the
-    /// current stop.
+    /// Answers qdb-cli's `start`, and the `stop_reasons` that follows it,
+    /// as an original tracer does: breakpoints, then the current stop, then
+    /// the refusal of the extension.
     func answerStart(stoppedAt frame: JSONValue) throws {
+        try expectMessage(Message("stop_reasons", true))
         try send(Message("breakpoints", []))
         try sendStop(at: frame)
+        try send(Message("error", ["type": "event", "data": "Command stop_reasons does not exist"]))
     }
 
     /// The next message, skipping nothing: it must be `expected`.

@@ -104,6 +104,16 @@ struct PdbParityTests {
         ])
     }
 
+    @Test func listsAsPdbDoes() throws {
+        try compare(["l", "l", "l", "l .", "l 5", "l 2, 4", "l 14, 20", "ll"])
+    }
+
+    /// `where` and its aliases, a return stop (`--Return--`, `->VALUE`),
+    /// `until LINE` and `jump`.
+    @Test func movesAsPdbDoes() throws {
+        try compare(["b 2", "c", "w", "r", "bt", "u", "d", "n", "cl 1", "unt 11", "p total", "j 8", "j 11"])
+    }
+
     /// `-m pytest`: pdb and qdb-cli stop in the code under test alike.
     @Test(.enabled(if: ClientRunTests.testSite != nil, "no pytest: run the tests with make test"))
     func runsAModuleAsPdbDoes() throws {
@@ -133,7 +143,7 @@ struct PdbParityTests {
             .merging(extra) { $1 }
 
         let pdb = try PseudoTerminal(executable: python, arguments: ["-m", "pdb"] + program, environment: environment)
-        let expected = try Self.record(commands, in: pdb, prompt: "(Pdb) ")
+        let expected = try Self.record(commands, in: pdb, prompt: "(Pdb) ").map(Self.droppingPdbsOwnFrames)
         let uuid = "parity-\(getpid())-\(UInt32.random(in: 0...UInt32.max))"
         defer { unlink("/tmp/qdb/.\(uuid)") }
         let qdb = try PseudoTerminal(
@@ -143,6 +153,23 @@ struct PdbParityTests {
         for (index, command) in commands.enumerated() {
             #expect(actual[index] == expected[index], "after \(command.debugDescription)", sourceLocation: sourceLocation)
         }
+    }
+
+    /// A stack without the frames `python -m pdb` runs the program from
+    /// (bdb's `run` and its `<string>`), which qdb does not show.
+    private static func droppingPdbsOwnFrames(_ lines: [String]) -> [String] {
+        var kept: [String] = []
+        var followsBdbFrame = false
+        for line in lines {
+            let isBdbFrame = line.hasPrefix("  ") && line.contains("/bdb.py(") && line.hasSuffix(")run()")
+            let isItsCode = followsBdbFrame && line.hasPrefix("-> ")
+            followsBdbFrame = isBdbFrame
+            if isBdbFrame || isItsCode || line == "  <string>(1)<module>()" {
+                continue
+            }
+            kept.append(line)
+        }
+        return kept
     }
 
     /// The prompts a debugger reads lines with: its own, `commands`', and

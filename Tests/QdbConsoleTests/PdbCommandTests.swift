@@ -120,7 +120,9 @@ import Testing
                 "source marks neither breakpoints nor the current line, as in pdb")
         _ = session.render(.breakChanged(BreakpointChangeInfo(.deleted, seven)))
         _ = session.sent("l .")
-        #expect(session.show(.list("x = 1")) == ["  2  \tx = 1"])
+        #expect(session.show(.list("x = 1")) == ["  2  \tx = 1", "[EOF]"], "the file ended before line 12")
+        _ = session.sent("l 1, 2")
+        #expect(session.show(.list("x = 1\n")) == ["  1  \tx = 1", "  2  \t"], "a last line may be empty")
     }
 
     @Test func showsArgumentsReturnValuesAndTypes() {

@@ -40,7 +40,31 @@ func programOutput(_ text: String, stream: String = PrintOutput.standardOutput) 
         _ = session.interpret("n")
         #expect(session.show(.watchlist([]), stop, .returnValue("3")) == [
             "> /work/app.py(7)outer()", "-> doubled = n * 2", "--> returning with 3",
-        ], "a step shows the stop it leads to, even on the same line")
+        ], "a step shows the stop it leads to, even on the same line (an original tracer's return stop)")
+    }
+
+    /// With stop reasons, a return stop shows as pdb's, once its value
+    /// comes; `where` and a return to the frame mark it too.
+    @Test func showsAReturnStopAsPdbDoes() {
+        var session = ConsoleSession()
+        var stop = sampleStack
+        stop.stop = StopReason(.return)
+        _ = session.interpret("r")
+        #expect(session.show(.watchlist([]), .stack(stop)) == [], "held until the value comes")
+        #expect(session.show(.returnValue("14")) == [
+            "--Return--", "> /work/app.py(7)outer()->14", "-> doubled = n * 2",
+        ])
+        #expect(session.show(.returnValue("14")) == ["--> returning with 14"], "no stop waits for it")
+        guard case .show(let lines) = session.interpret("w") else {
+            Issue.record("where shows the stack")
+            return
+        }
+        #expect(lines.map(\.plainText) == [
+            "  /work/app.py(13)<module>()", "-> y = outer(x)", "> /work/app.py(7)outer()->14", "-> doubled = n * 2",
+        ])
+        _ = session.interpret("n")
+        stop.stop = StopReason(.line)
+        #expect(session.show(.stack(stop)) == ["> /work/app.py(7)outer()", "-> doubled = n * 2"], "the next stop is not")
     }
 
     @Test func hidesTheAttachReplyEvenAfterAStepTypedEarly() {

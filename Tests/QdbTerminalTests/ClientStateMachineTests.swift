@@ -46,10 +46,14 @@ extension ClientStateMachine {
         #expect(machine.state == .attached)
     }
 
+    /// Stop reasons first: the console needs them to show a return stop as
+    /// pdb does.
     @Test func attachesThenSendsTheSettings() {
         var machine = ClientStateMachine(address: address, authMessage: "secret")
-        #expect(machine.handle(.connected(settings: [.stopAllThreads(true)]))
-            == [.send(Message("start", "secret")), .send(Message("stop_all_threads", true))])
+        #expect(machine.handle(.connected(settings: [.stopAllThreads(true)])) == [
+            .send(Message("start", "secret")), .send(Message("stop_reasons", true)),
+            .send(Message("stop_all_threads", true)),
+        ])
     }
 
     @Test func pausesOnCtrlC() {
