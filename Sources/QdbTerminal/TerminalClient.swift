@@ -87,7 +87,11 @@ public enum TerminalClient {
                 break
             }
             defer { terminal.setPrompt(machine.console.prompt, linesHandled: linesHandled) }
-            for output in machine.handle(input) {
+            let outputs = machine.handle(input)
+            if input == .endOfInput && machine.state == .attached {
+                terminal.resumeInput()
+            }
+            for output in outputs {
                 switch output {
                 case .show(let lines):
                     terminal.show(lines.map { $0.text(colored: usesColor) })

@@ -11,6 +11,7 @@ import Testing
     static let example = Executables.packageRoot + "/examples/qdb_test.py"
     static let loop = Executables.packageRoot + "/Tests/EndToEndTests/ClientFixtures/loop.py"
     static let crash = Executables.packageRoot + "/Tests/EndToEndTests/ClientFixtures/crash.py"
+    static let breakpoints = Executables.packageRoot + "/Tests/EndToEndTests/ClientFixtures/breakpoints.py"
     static let project = Executables.packageRoot + "/Tests/EndToEndTests/ClientFixtures/pytest_project"
     /// pytest and what it needs, which `make deps` installs.
     static let testSite = ProcessInfo.processInfo.environment["QDB_TEST_SITE"]
@@ -103,6 +104,51 @@ import Testing
         terminal.type("c\r")
         try terminal.waitFor("E       assert 6 == 7\n")
         try terminal.waitFor("1 failed, 1 passed")
+        #expect(try terminal.waitForExit() == 0)
+    }
+
+    /// `interact` runs blocks with continuation prompts and leaves on
+    /// Ctrl-D; Tab completes commands and the frame's names; `restart`
+    /// runs the program again with new arguments and the same breakpoints.
+    @Test func interactsCompletesAndRestarts() throws {
+        let uuid = Self.uniqueUUID()
+        defer { unlink("/tmp/qdb/.\(uuid)") }
+        let file = Self.breakpoints
+        let terminal = try launch(file, uuid: uuid, arguments: ["first"])
+        try terminal.waitFor("> \(file)(1)<module>()\n")
+        terminal.type("b 2\r")
+        try terminal.waitFor("Breakpoint 1 at \(file):2\n")
+        terminal.type("c\r")
+        try terminal.waitFor("> \(file)(2)square()\n")
+
+        terminal.type("interact\r")
+        try terminal.waitFor("*interactive*\n")
+        terminal.type("total = n + 40\r")
+        terminal.type("if total:\r")
+        try terminal.waitFor("... ")
+        terminal.type("    print(total * 2)\r")
+        terminal.type("\r")
+        try terminal.waitFor("80\n")
+        terminal.type("\u{04}")
+        try terminal.waitFor("now exiting InteractiveConsole...\n")
+        terminal.type("p n\r")
+        try terminal.waitFor("p n\n0\n")
+
+        terminal.type("whati\t")
+        try terminal.waitFor("(qdb) whatis")
+        terminal.type(" squ\t")
+        try terminal.waitFor("whatis square")
+        terminal.type("\r")
+        try terminal.waitFor("Function square\n")
+
+        terminal.type("restart second\r")
+        try terminal.waitFor("Restarting \(file) with arguments:\n\tsecond\n")
+        try terminal.waitFor("> \(file)(1)<module>()\n", count: 2)
+        terminal.type("p __import__('sys').argv\r")
+        try terminal.waitFor("['\(file)', 'second']\n")
+        terminal.type("c\r")
+        try terminal.waitFor("> \(file)(2)square()\n", count: 2)
+        terminal.type("q\r")
         #expect(try terminal.waitForExit() == 0)
     }
 

@@ -58,45 +58,57 @@ struct LineEditor: LineReader {
             _ = read_history(historyPath)
         }
         var lastLine: String?
-        while let pointer = readline(terminal.nextPrompt()) {
-            let line = String(cString: pointer)
-            free(pointer)
-            guard !terminal.isStopping else { break }
-            if !line.allSatisfy(\.isWhitespace), line != lastLine {
-                add_history(line)
-                lastLine = line
+        defer {
+            if let historyPath {
+                _ = write_history(historyPath)
             }
-            terminal.deliver(.line(line))
         }
-        if let historyPath {
-            _ = write_history(historyPath)
+        while true {
+            while let pointer = readline(terminal.nextPrompt()) {
+                let line = String(cString: pointer)
+                free(pointer)
+                guard !terminal.isStopping else { return }
+                if !line.allSatisfy(\.isWhitespace), line != lastLine {
+                    add_history(line)
+                    lastLine = line
+                }
+                terminal.deliver(.line(line))
+            }
+            guard !terminal.isStopping else { return }
+            // Ctrl-D: the console may take it (leaving `interact`) and ask
+            // for more; otherwise output goes on until the session ends.
+            StandardOutput.write("\n")
+            terminal.deliver(.endOfInput)
+            guard terminal.waitForInput(watchingInput: false, printAbove: StandardOutput.write(lines:)) == .inputResumed
+            else { return }
         }
-        guard !terminal.isStopping else { return }
-        // Ctrl-D: no more input, but output goes on until the session ends.
-        StandardOutput.write("\n")
-        terminal.deliver(.endOfInput)
-        _ = terminal.waitForInput(watchingInput: false, printAbove: StandardOutput.write(lines:))
     }
 
     private static let nextKey: @convention(c) (UnsafeMutablePointer<FILE>?) -> Int32 = { _ in
         guard let terminal = activeTerminal.withLock({ $0 }) else { return EOF }
-        switch terminal.waitForInput(watchingInput: true, printAbove: printAbove) {
-        case .stopping:
-            // libedit echoed nothing yet for a half-typed line; leave the
-            // terminal on a clean line.
-            StandardOutput.write("\r\u{1B}[K")
-            return EOF
-        case .interrupted:
-            // Leave the interrupted line on screen, as a shell does; the
-            // kill-line key then empties it on the fresh prompt below.
-            StandardOutput.write("^C\n")
-            rl_forced_update_display()
-            terminal.deliver(.interrupt)
-            return killLine
-        case .inputReady:
-            var byte: UInt8 = 0
-            let count = read(STDIN_FILENO, &byte, 1)
-            return count == 1 ? Int32(byte) : EOF
+        while true {
+            switch terminal.waitForInput(watchingInput: true, printAbove: printAbove) {
+            case .stopping:
+                // libedit echoed nothing yet for a half-typed line; leave
+                // the terminal on a clean line.
+                StandardOutput.write("\r\u{1B}[K")
+                return EOF
+            case .interrupted:
+                // Leave the interrupted line on screen, as a shell does; the
+                // kill-line key then empties it on the fresh prompt below.
+                StandardOutput.write("^C\n")
+                rl_forced_update_display()
+                terminal.deliver(.interrupt)
+                return killLine
+            case .inputResumed:
+                // Meant for an end of input that `run` waited out: keep
+                // waiting for a key.
+                continue
+            case .inputReady:
+                var byte: UInt8 = 0
+                let count = read(STDIN_FILENO, &byte, 1)
+                return count == 1 ? Int32(byte) : EOF
+            }
         }
     }
 

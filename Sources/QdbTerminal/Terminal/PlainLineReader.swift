@@ -34,6 +34,11 @@ struct PlainLineReader: LineReader {
             switch terminal.waitForInput(watchingInput: isWatchingInput, printAbove: printAbove) {
             case .stopping:
                 return
+            case .inputResumed:
+                // At the end of a pipe this reads the end again: the
+                // console then decides once more (pdb leaves `interact`,
+                // then quits).
+                isWatchingInput = true
             case .interrupted:
                 pending = []
                 terminal.deliver(.interrupt)

@@ -20,6 +20,9 @@ final class TerminalThread: Sendable {
         var prompt = ConsoleSession.prompt
         var linesDelivered = 0
         var linesHandled = 0
+        /// The client took the end of input without ending (Ctrl-D leaves
+        /// `interact`): the reader reads on.
+        var isInputResumed = false
     }
 
     /// Why `waitForInput` returned.
@@ -29,6 +32,9 @@ final class TerminalThread: Sendable {
         /// `.interrupt`.
         case interrupted
         case stopping
+        /// After the end of input, the client asks for more (see
+        /// `resumeInput`).
+        case inputResumed
     }
 
     private let inbox = Mutex(Inbox())
@@ -72,6 +78,13 @@ final class TerminalThread: Sendable {
         inbox.withLock { $0.isStopping = true }
         wakeup.wake(.inbox)
         try? await thread.shutdownGracefully()
+    }
+
+    /// From the client's loop: the end of input just delivered did not end
+    /// the session, so the reader goes on reading.
+    func resumeInput() {
+        inbox.withLock { $0.isInputResumed = true }
+        wakeup.wake(.inbox)
     }
 
     var isStopping: Bool {
@@ -130,14 +143,15 @@ final class TerminalThread: Sendable {
                 case .terminate: deliver(.endOfInput)
                 }
             }
-            let (lines, isPromptDue, isStopping) = inbox.withLock { inbox in
-                defer { (inbox.lines, inbox.isPromptDue) = ([], false) }
-                return (inbox.lines, inbox.isPromptDue, inbox.isStopping)
+            let (lines, isPromptDue, isStopping, isInputResumed) = inbox.withLock { inbox in
+                defer { (inbox.lines, inbox.isPromptDue, inbox.isInputResumed) = ([], false, false) }
+                return (inbox.lines, inbox.isPromptDue, inbox.isStopping, inbox.isInputResumed)
             }
             if !lines.isEmpty || isPromptDue {
                 printAbove(lines)
             }
             if isStopping { return .stopping }
+            if isInputResumed { return .inputResumed }
             if isInterrupted { return .interrupted }
             if watchingInput && descriptors[1].revents != 0 { return .inputReady }
         }
