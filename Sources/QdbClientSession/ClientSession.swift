@@ -117,12 +117,14 @@ public struct ClientSession: Sendable {
         return [.send(command.message)]
     }
 
-    /// How an original tracer takes a breakpoint request: setting, and
-    /// clearing by place. Clearing by number has no original form.
+    /// How an original tracer takes a request it has no name for: a
+    /// breakpoint set, or cleared by place (clearing by number has no
+    /// original form); a block of `interact`, evaluated in the frame.
     private static func originalForm(of command: Command) -> Command? {
         switch command {
         case .addBreak(let breakpoint): .setBreak(breakpoint)
         case .deleteBreak(let place) where place.objectValue != nil: .clearBreak(place)
+        case .interact(let block): .eval(block["source"] ?? .null)
         default: nil
         }
     }
@@ -158,8 +160,8 @@ public struct ClientSession: Sendable {
         return outputs + [.update(.event(event, answering: answered))]
     }
 
-    /// An extension the tracer does not know. A breakpoint request refused
-    /// so is sent again the original's way.
+    /// An extension the tracer does not know. A request with an original
+    /// form is sent again that way.
     private mutating func refused(_ name: String, request: Command?) -> [Output] {
         guard let request, let original = Self.originalForm(of: request) else {
             return [.update(.unsupported(name: name, request: request))]

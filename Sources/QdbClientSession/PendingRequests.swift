@@ -25,7 +25,7 @@ struct PendingRequests: Sendable {
     /// The events that answer `command`.
     private static func replyNames(of command: Command) -> Set<String> {
         switch command {
-        case .eval, .pprint: ["print"]
+        case .eval, .pprint, .interact: ["print"]
         case .list: ["list"]
         case .locals: ["locals"]
         case .source: ["source"]

@@ -70,8 +70,10 @@ public struct ConsoleSession: Sendable {
         case commands
         /// After `commands N`: its lines, until `end`.
         case breakpointCommands(number: String, lines: [String])
-        /// `interact`: Python, `pending` an unfinished block.
-        case interact(pending: [String])
+        /// `interact`: Python, `pending` an unfinished block; `isFresh`
+        /// until the first block is sent, which has the tracer make the
+        /// console's namespace.
+        case interact(pending: [String], isFresh: Bool)
         /// `cl` alone asked "Clear all breaks?".
         case confirmingClearAll
     }
@@ -97,7 +99,7 @@ public struct ConsoleSession: Sendable {
         switch mode {
         case .commands: Self.prompt
         case .breakpointCommands: "(com) "
-        case .interact(let pending): pending.isEmpty ? ">>> " : "... "
+        case .interact(let pending, _): pending.isEmpty ? ">>> " : "... "
         case .confirmingClearAll: "Clear all breaks? "
         }
     }
@@ -133,7 +135,7 @@ public struct ConsoleSession: Sendable {
         switch mode {
         case .commands: break
         case .breakpointCommands(let number, let lines): return collectBreakpointCommand(line, number: number, lines: lines)
-        case .interact(let pending): return interactLine(line, pending: pending)
+        case .interact(let pending, let isFresh): return interactLine(line, pending: pending, isFresh: isFresh)
         case .confirmingClearAll: return confirmClearAll(line)
         }
         let line = line.trimmingWhitespace()
@@ -355,25 +357,25 @@ public struct ConsoleSession: Sendable {
     // MARK: interact
 
     private mutating func startInteract() -> ConsoleAction {
-        mode = .interact(pending: [])
+        mode = .interact(pending: [], isFresh: true)
         return .show(["*interactive*"])
     }
 
     /// A line of Python: run at once when it is a whole statement; kept
     /// while it leaves a bracket, a string or a line continuation open, or
     /// starts a block, which the first empty line then ends and runs.
-    private mutating func interactLine(_ line: String, pending: [String]) -> ConsoleAction {
+    private mutating func interactLine(_ line: String, pending: [String], isFresh: Bool) -> ConsoleAction {
         let isBlank = line.trimmingWhitespace().isEmpty
         if pending.isEmpty && isBlank {
             return .none
         }
         let block = isBlank ? pending : pending + [line]
         if PythonBlock.isOpen(block) || (PythonBlock.startsCompoundStatement(block) && !isBlank) {
-            mode = .interact(pending: block)
+            mode = .interact(pending: block, isFresh: isFresh)
             return .none
         }
-        mode = .interact(pending: [])
-        return .send(.eval(.string(block.joined(separator: "\n"))))
+        mode = .interact(pending: [], isFresh: false)
+        return .send(.interact(["source": .string(block.joined(separator: "\n")), "fresh": .bool(isFresh)]))
     }
 
     // MARK: Inspecting and moving

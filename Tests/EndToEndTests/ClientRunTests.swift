@@ -121,18 +121,21 @@ import Testing
         terminal.type("c\r")
         try terminal.waitFor("> \(file)(2)square()\n")
 
+        // As in pdb, one namespace: what it defines sees what it assigned,
+        // and the frame's variables stay as they were.
         terminal.type("interact\r")
         try terminal.waitFor("*interactive*\n")
         terminal.type("total = n + 40\r")
-        terminal.type("if total:\r")
+        terminal.type("def twice():\r")
         try terminal.waitFor("... ")
-        terminal.type("    print(total * 2)\r")
+        terminal.type("    return total * 2\r")
         terminal.type("\r")
+        terminal.type("print(twice())\r")
         try terminal.waitFor("80\n")
         terminal.type("\u{04}")
         try terminal.waitFor("now exiting InteractiveConsole...\n")
-        terminal.type("p n\r")
-        try terminal.waitFor("p n\n0\n")
+        terminal.type("p n, 'total' in dir()\r")
+        try terminal.waitFor("(0, False)\n")
 
         terminal.type("whati\t")
         try terminal.waitFor("(qdb) whatis")

@@ -131,6 +131,16 @@ extension ClientSession {
             == [.update(.unsupported(name: "delete_break", request: .deleteBreak(1)))])
     }
 
+    /// A block of `interact` refused goes again as `eval`, in the frame.
+    @Test func interactGoesAsEvalOnceRefused() {
+        var session = ClientSession(address: "ws://h/u")
+        let block: JSONValue = ["source": "x = 1", "fresh": true]
+        #expect(session.handle(.request(.interact(block))) == [.send(Message("interact", block))])
+        #expect(session.handle(error("event", "Command interact does not exist"))
+            == [.update(.originalTracer), .send(Message("eval", "x = 1"))])
+        #expect(session.handle(.request(.interact(["source": "x"]))) == [.send(Message("eval", "x"))])
+    }
+
     @Test func otherExtensionsAreUnsupported() {
         var session = ClientSession(address: "ws://h/u")
         _ = session.handle(.request(.threads))

@@ -150,20 +150,25 @@ import Testing
     }
 
     @Test func interactsLineByLineAndBlockByBlock() {
+        /// A block as sent: the first of each `interact` has the tracer
+        /// make the namespace afresh.
+        func block(_ source: String, fresh: Bool = false) -> ConsoleAction {
+            .send(.interact(["source": .string(source), "fresh": .bool(fresh)]))
+        }
         var session = stoppedSession()
         #expect(session.interpret("interact") == .show(["*interactive*"]))
         #expect(session.prompt == ">>> ")
-        #expect(session.interpret("x = 1") == .send(.eval("x = 1")))
+        #expect(session.interpret("x = 1") == block("x = 1", fresh: true))
         #expect(session.interpret("for i in range(2):") == ConsoleAction.none)
         #expect(session.prompt == "... ")
         #expect(session.interpret("    print(i)") == ConsoleAction.none)
-        #expect(session.interpret("") == .send(.eval("for i in range(2):\n    print(i)")))
+        #expect(session.interpret("") == block("for i in range(2):\n    print(i)"))
         #expect(session.interpret("total = (1 +") == ConsoleAction.none, "an open bracket continues")
         #expect(session.interpret("") == ConsoleAction.none, "even past an empty line")
-        #expect(session.interpret("  2)") == .send(.eval("total = (1 +\n  2)")))
+        #expect(session.interpret("  2)") == block("total = (1 +\n  2)"))
         #expect(session.interpret("s = '''a") == ConsoleAction.none)
-        #expect(session.interpret("b'''") == .send(.eval("s = '''a\nb'''")))
-        #expect(session.interpret("n") == .send(.eval("n")), "commands are Python here")
+        #expect(session.interpret("b'''") == block("s = '''a\nb'''"))
+        #expect(session.interpret("n") == block("n"), "commands are Python here")
         #expect(session.interpretEndOfInput() == .show(["now exiting InteractiveConsole..."]))
         #expect(session.prompt == "(qdb) ")
         #expect(session.interpret("n") == .send(.next))

@@ -40,6 +40,8 @@ public enum Command: Hashable, Sendable {
     case args
     case returnValue
     case whatis(JSONValue)
+    /// `{"source": S, "fresh": B}`: a block typed in `interact`.
+    case interact(JSONValue)
     case source(JSONValue)
     case display(JSONValue)
     case undisplay(JSONValue)
@@ -86,6 +88,7 @@ public enum Command: Hashable, Sendable {
         case "args": .args
         case "retval": .returnValue
         case "whatis": .whatis(payload)
+        case "interact": .interact(payload)
         case "source": .source(payload)
         case "display": .display(payload)
         case "undisplay": .undisplay(payload)
@@ -103,7 +106,7 @@ public enum Command: Hashable, Sendable {
     public static let extensionNames: Set<String> = [
         "threads", "thread", "catch", "uncatch", "stop_all_threads", "stop_reasons", "breaks", "add_break", "delete_break",
         "update_break", "args", "retval", "whatis", "source", "display", "undisplay", "jump", "complete",
-        "variables",
+        "variables", "interact",
     ]
 
     public var message: Message {
@@ -138,6 +141,7 @@ public enum Command: Hashable, Sendable {
         case .args: Message("args")
         case .returnValue: Message("retval")
         case .whatis(let expression): Message("whatis", expression)
+        case .interact(let block): Message("interact", block)
         case .source(let expression): Message("source", expression)
         case .display(let expression): Message("display", expression)
         case .undisplay(let expression): Message("undisplay", expression)

@@ -32,6 +32,20 @@ final class Evaluator {
 
     static let sourceName = "<stdin>"
 
+    /// Where code runs: a frame's globals and locals, or a namespace of its
+    /// own, one dict for both (pdb's `interact`, made from a frame's).
+    enum Scope {
+        case frame(PythonFrame)
+        case namespace(PythonObject)
+
+        var globals: PythonObject {
+            switch self {
+            case .frame(let frame): frame.globals
+            case .namespace(let namespace): namespace
+            }
+        }
+    }
+
     // MARK: What the session asks for
 
     /// The value of `expression` (a watch entry), through `repr_fn` when
@@ -39,8 +53,8 @@ final class Evaluator {
     func value(
         of expression: String, in frame: PythonFrame, applyingReprFunction: Bool = true
     ) -> Result<PythonObject, EvaluationFailure> {
-        guarded(expression, in: frame) { () throws(PythonError) in
-            let value = try run(PythonObject(expression), in: frame, mode: "eval")
+        guarded(expression, in: .frame(frame)) { () throws(PythonError) in
+            let value = try run(PythonObject(expression), in: .frame(frame), mode: "eval")
             guard applyingReprFunction, let reprFunction else { return value }
             return try reprFunction.call(value)
         }
@@ -52,8 +66,8 @@ final class Evaluator {
     /// `CompiledCondition`), and the frame's locals are written back only
     /// if it can assign (`:=`).
     func condition(_ condition: String, in frame: PythonFrame) -> ConditionOutcome {
-        let outcome = guarded(condition, in: frame) { () throws(PythonError) in
-            guard evalFunction == nil else { return try run(PythonObject(condition), in: frame, mode: "eval").isTrue }
+        let outcome = guarded(condition, in: .frame(frame)) { () throws(PythonError) in
+            guard evalFunction == nil else { return try run(PythonObject(condition), in: .frame(frame), mode: "eval").isTrue }
             let compiled = try conditions.compiled(condition)
             do throws(PythonError) {
                 if let value = try compiled.callFunction(in: frame) {
@@ -66,7 +80,7 @@ final class Evaluator {
                 // its locals mapping (bound there by an earlier `eval`):
                 // `eval` decides.
             }
-            return try evaluate(compiled.code, in: frame, writingBack: compiled.assigns).isTrue
+            return try evaluate(compiled.code, in: .frame(frame), writingBack: compiled.assigns).isTrue
         }
         switch outcome {
         case .success(let holds): return holds ? .satisfied : .unsatisfied
@@ -74,20 +88,20 @@ final class Evaluator {
         }
     }
 
-    /// The `eval` (or, `prettyPrinting`, `pprint`) command: runs `source`
-    /// in `single` mode with its output captured; the result is the `print`
-    /// event's payload. `source` is passed on as sent, so a non-string
-    /// fails as compile() says.
-    func execute(_ source: JSONValue, in frame: PythonFrame, prettyPrinting: Bool) -> PrintOutput {
+    /// The `eval` (or, `prettyPrinting`, `pprint`) command, and a line of
+    /// `interact`: runs `source` in `single` mode with its output captured;
+    /// the result is the `print` event's payload. `source` is passed on as
+    /// sent, so a non-string fails as compile() says.
+    func execute(_ source: JSONValue, in scope: Scope, prettyPrinting: Bool) -> PrintOutput {
         let code = JSONConversion.object(from: source)
         let text = source.stringValue ?? source.serialized()
         let (result, captured) = capturingOutput {
-            guarded(text, in: frame) { () throws(PythonError) in
+            guarded(text, in: scope) { () throws(PythonError) in
                 if !prettyPrinting && reprFunction == nil {
-                    _ = try run(code, in: frame, mode: "single")
+                    _ = try run(code, in: scope, mode: "single")
                     return
                 }
-                guard let value = try runReturningLastValue(code, in: frame) else { return }
+                guard let value = try runReturningLastValue(code, in: scope) else { return }
                 let shown = try prettyPrinting
                     ? PythonObject.importModule("pprint").callMethod("pformat", value)
                     : reprFunction!.call(value)
@@ -140,20 +154,25 @@ final class Evaluator {
 
     /// `eval_fn(source, frame, mode)`, by default compile() and exec/eval
     /// in the frame's globals and locals, with assignments to the frame's
-    /// locals written back.
-    private func run(_ source: PythonObject, in frame: PythonFrame, mode: String) throws(PythonError) -> PythonObject {
-        if let evalFunction {
+    /// locals written back; in a namespace of its own, compile() and
+    /// exec/eval there.
+    private func run(_ source: PythonObject, in scope: Scope, mode: String) throws(PythonError) -> PythonObject {
+        if let evalFunction, case .frame(let frame) = scope {
             let frameObject = PythonObject(borrowing: frame.object)
             defer { frame.storeLocals() }
             return try evalFunction.call(source, frameObject, PythonObject(mode))
         }
         let code = try PythonObject.builtin("compile").call(source, PythonObject(Self.sourceName), PythonObject(mode))
-        return try evaluate(code, in: frame)
+        return try evaluate(code, in: scope)
     }
 
     private func evaluate(
-        _ code: PythonObject, in frame: PythonFrame, writingBack: Bool = true
+        _ code: PythonObject, in scope: Scope, writingBack: Bool = true
     ) throws(PythonError) -> PythonObject {
+        guard case .frame(let frame) = scope else {
+            let namespace = scope.globals
+            return try .result(PyEval_EvalCode(code.pointer, namespace.pointer, namespace.pointer))
+        }
         let globals = frame.globals
         let locals = try frame.locals()
         defer {
@@ -169,26 +188,26 @@ final class Evaluator {
     /// is an expression (the original's `progn`), nil when it ends in a
     /// statement. Both parts go through `eval_fn` as ASTs, as in the
     /// original.
-    private func runReturningLastValue(_ source: PythonObject, in frame: PythonFrame) throws(PythonError) -> PythonObject? {
+    private func runReturningLastValue(_ source: PythonObject, in scope: Scope) throws(PythonError) -> PythonObject? {
         let ast = try PythonObject.importModule("ast")
         let tree = try ast.callMethod("parse", source, PythonObject(Self.sourceName), PythonObject("exec"))
         let body = try tree.attribute("body")
         guard let last = body.sequenceItems.last, try last.isInstance(of: ast.attribute("Expr")) else {
-            _ = try run(tree, in: frame, mode: "exec")
+            _ = try run(tree, in: scope, mode: "exec")
             return nil
         }
         _ = try body.callMethod("pop")
-        _ = try run(tree, in: frame, mode: "exec")
-        return try run(ast.attribute("Expression").call(last.attribute("value")), in: frame, mode: "eval")
+        _ = try run(tree, in: scope, mode: "exec")
+        return try run(ast.attribute("Expression").call(last.attribute("value")), in: scope, mode: "eval")
     }
 
-    /// Runs `body` with the default namespace injected into the frame's
+    /// Runs `body` with the default namespace injected into the scope's
     /// globals (names not already bound there, removed afterwards) and
     /// under the time limit; exceptions become failures.
     private func guarded<T>(
-        _ source: String, in frame: PythonFrame, _ body: () throws(PythonError) -> T
+        _ source: String, in scope: Scope, _ body: () throws(PythonError) -> T
     ) -> Result<T, EvaluationFailure> {
-        let globals = frame.globals
+        let globals = scope.globals
         let injected = inject(into: globals)
         defer {
             for name in injected {

@@ -13,6 +13,8 @@ struct StopContext {
     let breakpoint: BreakpointStop?
     /// What the frame returns, at a return stop (pdb's `retval`).
     let returnValue: PythonObject?
+    /// Where `interact` runs, while this stop lasts.
+    var interactNamespace: PythonObject?
     /// Keeps the traceback (and so its frames) alive while the stop lasts.
     private let retained: [PythonObject]
 

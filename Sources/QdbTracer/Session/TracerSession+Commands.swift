@@ -25,6 +25,9 @@ extension TracerSession {
         case .pprint(let source):
             evaluate(source, prettyPrinting: true, in: selected)
             return nil
+        case .interact(let block):
+            interact(block, in: selected)
+            return nil
         case .up, .down:
             moveSelection(up: command == .up)
             return nil
@@ -173,11 +176,35 @@ extension TracerSession {
     private func evaluate(_ source: JSONValue, prettyPrinting: Bool, in frame: PythonFrame) {
         // The original says "eval" for pprint too.
         guard !source.isNull else { return payloadMissing("eval") }
-        var result = evaluator.execute(source, in: frame, prettyPrinting: prettyPrinting)
+        var result = evaluator.execute(source, in: .frame(frame), prettyPrinting: prettyPrinting)
         result.breakpoint = runningCommandsOf
         send(.print(result))
         refreshWatchlist()
         send(.watchlist(watchlist.entries))
+    }
+
+    /// A block typed in `interact`, run as pdb's `interact` runs it: in one
+    /// namespace for the stop, a copy of the frame's globals and locals made
+    /// when the console starts (`fresh`), so that what it defines sees what
+    /// it assigned, and the frame's own variables keep their values.
+    private func interact(_ block: JSONValue, in frame: PythonFrame) {
+        guard let source = block["source"], !source.isNull else { return payloadMissing("interact") }
+        if block["fresh"]?.boolValue == true || currentStop?.interactNamespace == nil {
+            currentStop?.interactNamespace = interactNamespace(of: frame)
+        }
+        guard let namespace = currentStop?.interactNamespace else { return }
+        send(.print(evaluator.execute(source, in: .namespace(namespace), prettyPrinting: false)))
+        refreshWatchlist()
+        send(.watchlist(watchlist.entries))
+    }
+
+    private func interactNamespace(of frame: PythonFrame) -> PythonObject? {
+        defer { PyErr_Clear() }
+        guard let namespace = try? PythonObject.result(PyDict_Copy(frame.globals.pointer)),
+              let locals = try? frame.localsSnapshot(),
+              PyDict_Update(namespace.pointer, locals.pointer) == 0
+        else { return nil }
+        return namespace
     }
 
     // MARK: Watches
