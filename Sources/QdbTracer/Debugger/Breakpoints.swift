@@ -166,20 +166,25 @@ struct BreakpointTable {
     func hit<Frame: DebugFrame>(
         in frame: Frame, at frameLine: Int, evaluate: (String, Frame) -> ConditionOutcome
     ) -> (BreakpointStop?, [BreakpointChange]) {
-        guard let lines = linesByFile[frame.file] else { return (nil, []) }
+        let file = frame.file
+        guard let lines = linesByFile[file] else { return (nil, []) }
         var line = frameLine
         if lines[line] == nil {
             line = frame.firstLine
             guard lines[line] != nil else { return (nil, []) }
         }
         var changes: [BreakpointChange] = []
-        for breakpoint in all where breakpoint.file == frame.file && breakpoint.line == line {
-            guard breakpoint.isEnabled, breakpoint.applies(to: frame, at: frameLine) else { continue }
-            if breakpoint.function != nil && breakpoint.functionFirstLine == nil {
-                changes.append(.firstLine(number: breakpoint.number, line: frameLine))
+        // By index, not by element: a hot loop's conditional breakpoint
+        // comes here at every turn, and a copy of each breakpoint would
+        // retain and release all its strings.
+        for index in all.indices where all[index].line == line && all[index].file == file {
+            guard all[index].isEnabled, all[index].applies(to: frame, at: frameLine) else { continue }
+            let number = all[index].number
+            if all[index].function != nil && all[index].functionFirstLine == nil {
+                changes.append(.firstLine(number: number, line: frameLine))
             }
-            changes.append(.counted(number: breakpoint.number))
-            if let condition = breakpoint.condition {
+            changes.append(.counted(number: number))
+            if let condition = all[index].condition {
                 switch evaluate(condition, frame) {
                 case .unsatisfied:
                     continue
@@ -189,18 +194,18 @@ struct BreakpointTable {
                     // The ignore count does not hold back a stop that tells
                     // the user their condition is broken.
                     let failure = ConditionFailure(condition: condition, line: line, exception: exception, output: output)
-                    let stop = BreakpointStop(number: breakpoint.number, commands: breakpoint.commands, conditionFailure: failure)
+                    let stop = BreakpointStop(number: number, commands: all[index].commands, conditionFailure: failure)
                     return (stop, changes)
                 }
             }
-            if breakpoint.ignoreCount > 0 {
-                changes.append(.ignored(number: breakpoint.number))
+            if all[index].ignoreCount > 0 {
+                changes.append(.ignored(number: number))
                 continue
             }
-            if breakpoint.isTemporary {
-                changes.append(.removed(number: breakpoint.number))
+            if all[index].isTemporary {
+                changes.append(.removed(number: number))
             }
-            return (BreakpointStop(number: breakpoint.number, commands: breakpoint.commands), changes)
+            return (BreakpointStop(number: number, commands: all[index].commands), changes)
         }
         return (nil, changes)
     }
