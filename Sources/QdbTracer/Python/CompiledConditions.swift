@@ -78,7 +78,7 @@ final class CompiledCondition {
     /// not a function's, or a variable it names is unbound, or, on 3.11, a
     /// cell).
     func callFunction(in frame: PythonFrame) throws(PythonError) -> PythonObject? {
-        guard names != nil, let entry = function(for: frame), let function = entry.function(globals: frame.globals)
+        guard names != nil, let entry = function(for: frame), let function = entry.function(for: frame)
         else { return nil }
         let count = entry.parameters.count
         return try withUnsafeTemporaryAllocation(of: PyPointer?.self, capacity: max(count, 1)) {
@@ -167,11 +167,14 @@ private final class ConditionFunction {
         self.parameters = parameters
     }
 
-    func function(globals: PythonObject) -> PythonObject? {
-        if let function, PyFunction_GetGlobals(function.pointer) == globals.pointer {
+    func function(for frame: PythonFrame) -> PythonObject? {
+        let globals = PyFrame_GetGlobals(frame.pointer)!
+        // The frame holds its globals: this reference is not needed.
+        qdb_decref(globals)
+        if let function, PyFunction_GetGlobals(function.pointer) == globals {
             return function
         }
-        guard let made = PyFunction_New(body.pointer, globals.pointer) else {
+        guard let made = PyFunction_New(body.pointer, globals) else {
             PyErr_Clear()
             return nil
         }

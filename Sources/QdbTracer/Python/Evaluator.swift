@@ -207,11 +207,12 @@ final class Evaluator {
     private func guarded<T>(
         _ source: String, in scope: Scope, _ body: () throws(PythonError) -> T
     ) -> Result<T, EvaluationFailure> {
-        let globals = scope.globals
-        let injected = inject(into: globals)
+        // Looked up only to inject into: a condition runs at every hit.
+        let globals = defaultNamespace == nil ? nil : scope.globals
+        let injected = globals.map(inject(into:)) ?? []
         defer {
             for name in injected {
-                globals.deleteItem(name)
+                globals?.deleteItem(name)
             }
         }
         let timeoutClass = timeout == nil ? nil : try? QdbErrors.class("QdbExecutionTimeout")
