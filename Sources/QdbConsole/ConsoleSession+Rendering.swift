@@ -156,9 +156,8 @@ extension ConsoleSession {
     /// `> file(line)func()` and `-> code`, exactly as pdb shows a frame,
     /// because Emacs's gud, python.el's pdbtrack and other pdb-aware tools
     /// follow the source by that line; other frames of `where` are
-    /// indented instead of marked.
-    /// pdb's two lines for a frame; at a return stop the first ends with
-    /// what the frame returns.
+    /// indented instead of marked. At a return stop the first line ends
+    /// with what the frame returns, as in pdb.
     func frameLines(_ frame: StackFrame, selected: Bool, returning value: String? = nil) -> [ConsoleLine] {
         [
             ConsoleLine([
@@ -199,9 +198,9 @@ extension ConsoleSession {
     }
 
     /// Numbered when we asked for it (the reply holds only text), with the
-    /// current line marked.
-    /// The tracer joins the lines with newlines, so a last empty line is
-    /// one of them; pdb says `[EOF]` when the file ends before the range.
+    /// current line marked. The tracer joins the lines with newlines, so a
+    /// last empty line is one of them; pdb says `[EOF]` when the file ends
+    /// before the range.
     private func renderListing(_ text: String, request: Command?) -> [ConsoleLine] {
         guard case .list(let payload) = request, let listing = Listing(payload: payload) else {
             return ConsoleLine.lines(of: text)
