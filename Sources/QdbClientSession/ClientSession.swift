@@ -12,7 +12,9 @@ import QdbProtocol
 /// which breakpoints go the original's way (`set_break`, `clear_break`).
 public struct ClientSession: Sendable {
     public enum Input: Hashable, Sendable {
-        /// The connection to the server is up: attach with `start`.
+        /// The connection to the server is up: attach with `start`, and ask
+        /// for `stop_reasons` (an original tracer refuses it; front ends
+        /// then infer why the program stopped).
         case connected
         /// A request of the front end (`disable` ends the session).
         case request(Command)
@@ -79,7 +81,7 @@ public struct ClientSession: Sendable {
         guard !model.isEnded else { return [] }
         switch input {
         case .connected:
-            return [.send(Command.start(.string(authMessage)).message)]
+            return [.send(Command.start(.string(authMessage)).message)] + request(.stopReasons(true))
         case .request(let command):
             return request(command)
         case .connection(.message(let message)):

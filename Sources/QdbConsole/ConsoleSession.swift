@@ -108,12 +108,7 @@ public struct ConsoleSession: Sendable {
     /// command of a `ConsoleAction`), what the connection reports, or the
     /// end of waiting for a quit. Returns what to show and send.
     public mutating func handle(_ input: ClientSession.Input) -> [Output] {
-        var outputs = session.handle(input)
-        if input == .connected {
-            // How pdb shows a return stop needs to know one from the stack.
-            outputs += session.handle(.request(.stopReasons(true)))
-        }
-        return outputs.flatMap { output -> [Output] in
+        session.handle(input).flatMap { output -> [Output] in
             switch output {
             case .send(let message):
                 return [.send(message)]

@@ -160,8 +160,9 @@ public struct DebugAdapter: Sendable {
         var session = ClientSession(address: address, authMessage: authMessage)
         let outputs = session.handle(.connected)
         self.session = session
-        // Its reply also tells when the reply to `start` is complete.
-        return perform(outputs) + self.request(.stopReasons(true)) + [
+        // The session asks for stop reasons after `start`: that reply also
+        // tells when the reply to `start` is complete.
+        return perform(outputs) + [
             .send(.response(.success(request))),
             .send(.event("initialized", body: nil)),
         ]

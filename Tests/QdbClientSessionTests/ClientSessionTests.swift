@@ -156,7 +156,7 @@ extension ClientSession {
 @Suite struct SessionEndTests {
     @Test func attachesWithItsAuthMessage() {
         var session = ClientSession(address: "ws://h/u", authMessage: "token")
-        #expect(session.handle(.connected) == [.send(Message("start", "token"))])
+        #expect(session.handle(.connected) == [.send(Message("start", "token")), .send(Message("stop_reasons", true))])
         #expect(session.model.phase == .attaching)
     }
 
