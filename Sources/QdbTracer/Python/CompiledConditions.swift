@@ -74,9 +74,11 @@ final class CompiledCondition {
     }
 
     /// The condition's value in `frame`, as a function of the frame's
-    /// variables; nil when it must be `eval`ed there instead (the frame is
-    /// not a function's, or a variable it names is unbound, or, on 3.11, a
-    /// cell).
+    /// variables; nil when it must be `eval`ed there instead: the frame is
+    /// not a function's, a variable it names is unbound (or, on 3.11, a
+    /// cell), or it raised NameError, for a name that is no variable of the
+    /// frame may still be in its locals mapping (bound there by an earlier
+    /// `eval`).
     func callFunction(in frame: PythonFrame) throws(PythonError) -> PythonObject? {
         guard names != nil, let entry = function(for: frame), let function = entry.function(for: frame)
         else { return nil }
@@ -97,7 +99,11 @@ final class CompiledCondition {
                 arguments[fetched] = value
                 fetched += 1
             }
-            return try .result(PyObject_Vectorcall(function.pointer, arguments.baseAddress, count, nil))
+            do throws(PythonError) {
+                return try .result(PyObject_Vectorcall(function.pointer, arguments.baseAddress, count, nil))
+            } catch where error.matches(qdb_exc_name_error()) {
+                return nil
+            }
         }
     }
 

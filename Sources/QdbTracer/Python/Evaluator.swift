@@ -69,16 +69,8 @@ final class Evaluator {
         let outcome = guarded(condition, in: .frame(frame)) { () throws(PythonError) in
             guard evalFunction == nil else { return try run(PythonObject(condition), in: .frame(frame), mode: "eval").isTrue }
             let compiled = try conditions.compiled(condition)
-            do throws(PythonError) {
-                if let value = try compiled.callFunction(in: frame) {
-                    return try value.isTrue
-                }
-            } catch where !error.matches(qdb_exc_name_error()) {
-                throw error
-            } catch {
-                // A name that is no variable of the frame may still be in
-                // its locals mapping (bound there by an earlier `eval`):
-                // `eval` decides.
+            if let value = try compiled.callFunction(in: frame) {
+                return try value.isTrue
             }
             return try evaluate(compiled.code, in: .frame(frame), writingBack: compiled.assigns).isTrue
         }
