@@ -192,8 +192,9 @@ extension TracerSession {
         if block["fresh"]?.boolValue == true || currentStop?.interactNamespace == nil {
             currentStop?.interactNamespace = interactNamespace(of: frame)
         }
-        guard let namespace = currentStop?.interactNamespace else { return }
-        send(.print(evaluator.execute(source, in: .namespace(namespace), prettyPrinting: false)))
+        // Without a namespace of its own (the copy failed), the frame's.
+        let scope = currentStop?.interactNamespace.map(Evaluator.Scope.namespace) ?? .frame(frame)
+        send(.print(evaluator.execute(source, in: scope, prettyPrinting: false)))
         refreshWatchlist()
         send(.watchlist(watchlist.entries))
     }
