@@ -11,9 +11,9 @@ import QdbServer
 /// one-command way to debug, like `python -m pdb script.py`: a private
 /// server inside this process on free loopback ports, `qdb-python -m qdb`
 /// (or `PYTHON -m qdb`, for a python that has the qdb package) running the
-/// program against it, and a client
-/// attached; the program is stopped when the client is done. An uncaught
-/// exception stops where it was raised (post mortem), as in pdb.
+/// program against it, and a client attached; the program is stopped when
+/// the client is done. An uncaught exception stops where it was raised
+/// (post mortem), as in pdb.
 ///
 /// The client is whatever `attach` runs (qdb-cli's terminal, an editor's
 /// adapter): this is the only client-side code that links the server.
