@@ -68,6 +68,39 @@ enum BreakpointChange: Equatable {
     case removed(number: Int)
 }
 
+/// What one hit changes, in order. Usually a single count, which is held
+/// without allocating: a hot loop's conditional breakpoint comes here at
+/// every turn.
+struct BreakpointChanges: Sequence, Equatable {
+    private var first: BreakpointChange?
+    private var rest: [BreakpointChange] = []
+
+    var isEmpty: Bool { first == nil }
+
+    mutating func append(_ change: BreakpointChange) {
+        if first == nil {
+            first = change
+        } else {
+            rest.append(change)
+        }
+    }
+
+    func makeIterator() -> Iterator {
+        Iterator(first: first, rest: rest.makeIterator())
+    }
+
+    struct Iterator: IteratorProtocol {
+        fileprivate var first: BreakpointChange?
+        fileprivate var rest: IndexingIterator<[BreakpointChange]>
+
+        mutating func next() -> BreakpointChange? {
+            guard let change = first else { return rest.next() }
+            first = nil
+            return change
+        }
+    }
+}
+
 /// The outcome of evaluating a breakpoint condition in a frame.
 enum ConditionOutcome: Equatable {
     case satisfied
@@ -165,18 +198,23 @@ struct BreakpointTable {
     /// frame's line, which the caller may know without asking the frame.
     func hit<Frame: DebugFrame>(
         in frame: Frame, at frameLine: Int, evaluate: (String, Frame) -> ConditionOutcome
-    ) -> (BreakpointStop?, [BreakpointChange]) {
-        let file = frame.file
-        guard let lines = linesByFile[file] else { return (nil, []) }
-        var line = frameLine
-        if lines[line] == nil {
-            line = frame.firstLine
-            guard lines[line] != nil else { return (nil, []) }
-        }
-        var changes: [BreakpointChange] = []
+    ) -> (BreakpointStop?, BreakpointChanges) {
         // By index, not by element: a hot loop's conditional breakpoint
         // comes here at every turn, and a copy of each breakpoint would
-        // retain and release all its strings.
+        // retain and release all its strings. A scan, not `linesByFile`:
+        // hashing the file's path costs more than comparing the lines of
+        // the few breakpoints a session has, and only code that holds one
+        // comes here.
+        let file = frame.file
+        func holdsBreakpoint(_ line: Int) -> Bool {
+            all.indices.contains { all[$0].line == line && all[$0].file == file }
+        }
+        var line = frameLine
+        if !holdsBreakpoint(line) {
+            line = frame.firstLine
+            guard holdsBreakpoint(line) else { return (nil, BreakpointChanges()) }
+        }
+        var changes = BreakpointChanges()
         for index in all.indices where all[index].line == line && all[index].file == file {
             guard all[index].isEnabled, all[index].applies(to: frame, at: frameLine) else { continue }
             let number = all[index].number
@@ -213,7 +251,7 @@ struct BreakpointTable {
     /// Applies what `hit` found, to breakpoints that still exist. Returns
     /// the announced breakpoints it removed.
     @discardableResult
-    mutating func apply(_ changes: [BreakpointChange]) -> [Breakpoint] {
+    mutating func apply(_ changes: BreakpointChanges) -> [Breakpoint] {
         guard !changes.isEmpty else { return [] }
         var removed: [Breakpoint] = []
         for change in changes {

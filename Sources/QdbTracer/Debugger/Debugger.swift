@@ -58,9 +58,9 @@ struct Debugger<Frame: DebugFrame> {
     /// for the caller to apply (see `BreakpointTable.hit`).
     func line(
         _ frame: Frame, breakpoints: BreakpointTable, evaluate: (String, Frame) -> ConditionOutcome
-    ) -> (TraceDecision, [BreakpointChange]) {
+    ) -> (TraceDecision, BreakpointChanges) {
         if stepStops(at: frame) {
-            return (.stop(.line), [])
+            return (.stop(.line), BreakpointChanges())
         }
         return Self.breakpointDecision(at: frame, line: frame.line, breakpoints: breakpoints, evaluate: evaluate)
     }
@@ -76,7 +76,7 @@ struct Debugger<Frame: DebugFrame> {
     /// may change the caller's debugger. `line` is the frame's.
     static func breakpointDecision(
         at frame: Frame, line: Int, breakpoints: BreakpointTable, evaluate: (String, Frame) -> ConditionOutcome
-    ) -> (TraceDecision, [BreakpointChange]) {
+    ) -> (TraceDecision, BreakpointChanges) {
         let (hit, changes) = breakpoints.hit(in: frame, at: line, evaluate: evaluate)
         return (hit.map { .stop(.line, breakpoint: $0) } ?? .proceed, changes)
     }

@@ -73,18 +73,18 @@ final class CompiledCondition {
         self.names = !assigns && !nestsCode && !readsNamespace ? names : nil
     }
 
-    /// The condition's value in `frame`, as a function of the frame's
+    /// Whether the condition holds in `frame`, as a function of the frame's
     /// variables; nil when it must be `eval`ed there instead: the frame is
     /// not a function's, a variable it names is unbound (or, on 3.11, a
     /// cell), or it raised NameError, for a name that is no variable of the
     /// frame may still be in its locals mapping (bound there by an earlier
     /// `eval`).
-    func callFunction(in frame: PythonFrame) throws(PythonError) -> PythonObject? {
+    func callFunction(in frame: PythonFrame) throws(PythonError) -> Bool? {
         guard names != nil, let entry = function(for: frame), let function = entry.function(for: frame)
         else { return nil }
         let count = entry.parameters.count
         return try withUnsafeTemporaryAllocation(of: PyPointer?.self, capacity: max(count, 1)) {
-            arguments throws(PythonError) -> PythonObject? in
+            arguments throws(PythonError) -> Bool? in
             var fetched = 0
             defer {
                 for index in 0..<fetched {
@@ -99,10 +99,20 @@ final class CompiledCondition {
                 arguments[fetched] = value
                 fetched += 1
             }
-            do throws(PythonError) {
-                return try .result(PyObject_Vectorcall(function.pointer, arguments.baseAddress, count, nil))
-            } catch where error.matches(qdb_exc_name_error()) {
-                return nil
+            // The value is only tested: no PythonObject is made for it, at
+            // each turn of a hot loop.
+            guard let value = PyObject_Vectorcall(function.pointer, arguments.baseAddress, count, nil) else {
+                let error = PythonError.fetch()
+                if error.matches(qdb_exc_name_error()) {
+                    return nil
+                }
+                throw error
+            }
+            defer { qdb_decref(value) }
+            switch PyObject_IsTrue(value) {
+            case 1: return true
+            case 0: return false
+            default: throw PythonError.fetch()
             }
         }
     }

@@ -69,8 +69,8 @@ final class Evaluator {
         let outcome = guarded(condition, in: .frame(frame)) { () throws(PythonError) in
             guard evalFunction == nil else { return try run(PythonObject(condition), in: .frame(frame), mode: "eval").isTrue }
             let compiled = try conditions.compiled(condition)
-            if let value = try compiled.callFunction(in: frame) {
-                return try value.isTrue
+            if let holds = try compiled.callFunction(in: frame) {
+                return holds
             }
             return try evaluate(compiled.code, in: .frame(frame), writingBack: compiled.assigns).isTrue
         }

@@ -207,8 +207,10 @@ struct LocalEvents: OptionSet {
     static let steps: LocalEvents = [.lines, .returns]
 }
 
-/// sys.monitoring's functions, looked up once, and qdb's tool id.
-private struct Monitoring {
+/// sys.monitoring's functions, looked up once, and qdb's tool id. A class,
+/// so that a callback's `guard let monitoring` does not copy (and retain
+/// and release) every object it holds.
+private final class Monitoring: Sendable {
     let tool: PythonObject
     let disable: PythonObject
     private let setEventsFunction: PythonObject
