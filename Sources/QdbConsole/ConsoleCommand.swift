@@ -11,8 +11,8 @@ enum ConsoleCommand: CaseIterable, Sendable {
 
     /// What the command does with the text after its name.
     enum Argument {
-        /// None: text after the name makes the whole line Python
-        /// (`n * 2` evaluates, it does not step).
+        /// None: text after the name is an error, as in pdb 3.13
+        /// (`n * 2` neither steps nor evaluates; `!n * 2` evaluates).
         case none
         case optional
         case required
@@ -79,15 +79,27 @@ enum ConsoleCommand: CaseIterable, Sendable {
 
     var argument: Argument {
         switch self {
-        case .step, .next, .return, .continue, .up, .down, .locals, .args, .returnValue, .where, .longList, .threads,
-             .interact:
+        case .step, .next, .return, .continue, .locals, .args, .returnValue, .where, .longList, .threads:
             .none
         case .watch, .unwatch, .temporaryBreak, .print, .prettyPrint, .thread, .jump, .whatis, .source, .condition,
              .disable, .enable, .ignore:
             .required
         case .until, .break, .clear, .list, .quit, .help, .pause, .catch, .uncatch, .stopAllThreads, .display,
-             .undisplay, .commands, .restart:
+             .undisplay, .commands, .restart, .up, .down:
             .optional
+        // pdb's `interact` ignores what follows it.
+        case .interact:
+            .optional
+        }
+    }
+
+    /// Whether pdb has it. qdb's own commands (the original's, and
+    /// threads) take names pdb leaves to Python, so an assignment to one
+    /// (`thread = t`) stays Python; pdb's own follow pdb, which has none.
+    var isPdbs: Bool {
+        switch self {
+        case .watch, .unwatch, .locals, .pause, .threads, .thread, .catch, .uncatch, .stopAllThreads: false
+        default: true
         }
     }
 
@@ -111,7 +123,12 @@ enum ConsoleCommand: CaseIterable, Sendable {
 
     /// How the command is written in help and errors: `s(tep)`.
     var usage: String {
-        String(help.prefix { $0 != "\n" }.prefix { $0 != " " })
+        String(synopsis.prefix { $0 != " " })
+    }
+
+    /// The first line of its help: how it is written, with its arguments.
+    var synopsis: String {
+        String(help.prefix { $0 != "\n" })
     }
 
     /// The help text; the original's where it had one.
@@ -141,7 +158,7 @@ enum ConsoleCommand: CaseIterable, Sendable {
             """
         case .continue:
             """
-            c(ontinue)
+            c(ont(inue))
             Continue execution until the next breakpoint is hit. If there are
             no more breakpoints, stop tracing.
             """
@@ -246,9 +263,9 @@ enum ConsoleCommand: CaseIterable, Sendable {
         case .source:
             "source EXPR\nTry to get source code for the given object and display it."
         case .up:
-            "u(p)\nSteps up a stackframe if possible."
+            "u(p) [count]\nMove the current frame count (default one) levels up in the stack trace\n(to an older frame)."
         case .down:
-            "d(own)\nSteps down a stackframe if possible."
+            "d(own) [count]\nMove the current frame count (default one) levels down in the stack\ntrace (to a newer frame)."
         case .locals:
             "locals\nReport back the current stackframe's locals."
         case .args:

@@ -44,6 +44,10 @@ extension ConsoleSession {
     private mutating func renderDebuggerEvent(_ event: Event, answering request: Command?) -> [ConsoleLine] {
         switch event {
         case .stack(let stack):
+            if framesPassed > 0, request == .up || request == .down {
+                framesPassed -= 1
+                return []
+            }
             return renderStack(stack)
         case .watchlist(let entries):
             return renderWatchlist(entries)
@@ -55,9 +59,13 @@ extension ConsoleSession {
         case .error(let error):
             return renderError(error)
         case .returnValue(let value):
-            guard let frame = returnStop?.frame, returnStop?.value == nil else { return ["--> returning with \(value)"] }
-            returnStop = (frame, value)
-            return ["--Return--"] + frameLines(frame, selected: true, returning: value)
+            guard var stop = returnStop, stop.awaitsEvent else { return ["--> returning with \(value)"] }
+            stop.awaitsEvent = false
+            defer { returnStop = stop }
+            // Shown with the stack already.
+            guard stop.value == nil else { return [] }
+            stop.value = value
+            return ["--Return--"] + frameLines(stop.frame, selected: true, returning: value)
         case .exception(let exception):
             return renderException(exception)
         case .breakpoints(let breakpoints):
@@ -119,12 +127,13 @@ extension ConsoleSession {
         } ?? []
         shownStack = stack
         if let stop = stack.stop {
-            returnStop = stop.kind == .return ? (frame, nil) : nil
+            returnStop = stop.kind == .return ? ReturnStop(frame: frame, value: stop.value) : nil
         }
-        if let returnStop, returnStop.value == nil {
-            return header
-        }
-        return header + frameLines(frame, selected: true, returning: returnedValue(of: frame))
+        guard let returnStop else { return header + frameLines(frame, selected: true, returning: nil) }
+        // A stop without the value waits for the `return` event with it.
+        guard returnStop.value != nil else { return header }
+        let announcement: [ConsoleLine] = stack.stop?.kind == .return ? ["--Return--"] : []
+        return header + announcement + frameLines(frame, selected: true, returning: returnedValue(of: frame))
     }
 
     func returnedValue(of frame: StackFrame) -> String? {

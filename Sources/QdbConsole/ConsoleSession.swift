@@ -51,6 +51,9 @@ public struct ConsoleSession: Sendable {
     /// Where the last listing stopped: `l` again goes on from there, until
     /// the program stops somewhere else than `cursorStack`.
     var listCursor: (file: String, line: Int)?
+    /// Frames `u COUNT` or `d COUNT` passes on its way: their stacks are
+    /// not shown.
+    var framesPassed = 0
     var cursorStack: Stack?
 
     /// The last line an empty line repeats.
@@ -58,11 +61,19 @@ public struct ConsoleSession: Sendable {
 
     var programOutput = ProgramOutputBuffer()
 
-    /// The current stop's frame when it is a return stop (`stop_reasons`
-    /// says so), and what the frame returns once the `return` event that
-    /// follows the stack says: pdb shows the stop only then, and marks the
-    /// frame `->VALUE` wherever it shows it.
-    var returnStop: (frame: StackFrame, value: String?)?
+    /// The current stop when it is a return stop (`stop_reasons` says so).
+    var returnStop: ReturnStop?
+
+    /// A return stop's frame and what it returns, which pdb shows as
+    /// `->VALUE` wherever it shows the frame. The value comes with the
+    /// stop from qdb's tracer, as pdb shows it; otherwise only with the
+    /// `return` event that follows the stack, and the stop is shown then.
+    struct ReturnStop {
+        let frame: StackFrame
+        var value: String?
+        /// Until the `return` event that follows the stop comes.
+        var awaitsEvent = true
+    }
 
     /// What the next typed line is: a command, or part of what a command
     /// started.
@@ -149,11 +160,20 @@ public struct ConsoleSession: Sendable {
         if argument == nil, word.hasSuffix("?"), word.count > 1 {
             return help(String(word.dropLast()))
         }
-        guard let command = ConsoleCommand(name: word), !Self.isPython(argument, after: command) else {
+        guard let command = ConsoleCommand(name: word), command.isPdbs || !Self.isAssignment(argument) else {
             return evaluate(line, as: .print)
         }
-        if command.argument == .required && argument == nil {
+        switch (command.argument, argument) {
+        case (.required, nil):
             return .error(.error(command.usage, "missing argument(s)"))
+        case (.none, let argument?):
+            // As pdb 3.13: `n * 2` is no Python, `!n * 2` is.
+            return .show([
+                ConsoleLine("*** Invalid argument: \(argument)", .error),
+                ConsoleLine(String(repeating: " ", count: Self.prompt.count) + "Usage: " + command.synopsis),
+            ])
+        default:
+            break
         }
         let action = perform(command, argument)
         if command.isRepeatable, case .send = action {
@@ -187,11 +207,9 @@ public struct ConsoleSession: Sendable {
         return (String(line[..<space]), rest.isEmpty ? nil : rest)
     }
 
-    /// True when a command name starts a Python statement instead: `n * 2`
-    /// for a command taking no argument, `c = 3` or `w += 1` for any.
-    private static func isPython(_ argument: String?, after command: ConsoleCommand) -> Bool {
+    /// Whether the text after a name assigns to it (`thread = t`, `x += 1`).
+    private static func isAssignment(_ argument: String?) -> Bool {
         guard let argument else { return false }
-        if command.argument == .none { return true }
         let augmented = ["+=", "-=", "*=", "/=", "//=", "%=", "**=", ">>=", "<<=", "&=", "^=", "|=", "@=", ":="]
         return (argument.hasPrefix("=") && !argument.hasPrefix("==")) || augmented.contains { argument.hasPrefix($0) }
     }
@@ -204,8 +222,7 @@ public struct ConsoleSession: Sendable {
         case .until: return until(argument)
         case .continue: return moving(.continue)
         case .jump: return jump(argument ?? "")
-        case .up: return moving(.up)
-        case .down: return moving(.down)
+        case .up, .down: return moveFrames(command, argument)
         case .locals: return .send(.locals)
         case .pause: return argument.map { threadCommand($0, command) { .pause($0) } } ?? .send(.pause(.null))
         case .threads: return .send(.threads)
@@ -238,16 +255,6 @@ public struct ConsoleSession: Sendable {
         case .quit: return quit(argument)
         case .help: return help(argument)
         }
-    }
-
-    /// A command after which the program or the selected frame moves: the
-    /// stop it leads to is shown even when it looks like the last one.
-    private mutating func moving(_ command: Command) -> ConsoleAction {
-        if repeatedStop != .hideAttachReply {
-            repeatedStop = .show
-        }
-        listCursor = nil
-        return .send(command)
     }
 
     private enum Evaluation {
@@ -373,7 +380,7 @@ public struct ConsoleSession: Sendable {
         return .send(.interact(["source": .string(block.joined(separator: "\n")), "fresh": .bool(isFresh)]))
     }
 
-    // MARK: Inspecting and moving
+    // MARK: Inspecting
 
     private func source(_ argument: String?) -> ConsoleAction {
         .send(.source(argument.map(JSONValue.string) ?? .null))
@@ -381,22 +388,6 @@ public struct ConsoleSession: Sendable {
 
     private func display(_ argument: String?) -> ConsoleAction {
         .send(.display(argument.map(JSONValue.string) ?? .null))
-    }
-
-    /// `unt [N]`: the original's `until`, or with a line number pdb's.
-    private mutating func until(_ argument: String?) -> ConsoleAction {
-        guard let argument else { return moving(.until(.null)) }
-        guard let line = Int(argument) else {
-            return .error(ConsoleLine("*** Error in argument: '\(argument)'", .error))
-        }
-        return moving(.until(JSONValue(line)))
-    }
-
-    private mutating func jump(_ argument: String) -> ConsoleAction {
-        guard let line = Int(argument) else {
-            return .error(ConsoleLine("*** The 'jump' command requires a line number", .error))
-        }
-        return moving(.jump(JSONValue(line)))
     }
 
     /// `run [ARGS]`: the arguments split as a shell would (quotes and

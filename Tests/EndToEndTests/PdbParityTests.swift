@@ -114,6 +114,17 @@ struct PdbParityTests {
         try compare(["b 2", "c", "w", "r", "bt", "u", "d", "n", "cl 1", "unt 11", "p total", "j 8", "j 11"])
     }
 
+    /// Arguments that commands without one refuse, `u COUNT` and
+    /// `d COUNT`, and a returned string shown as its repr.
+    @Test func refusesArgumentsAndCountsFramesAsPdbDoes() throws {
+        try compare(
+            [
+                "n * 2", "w 1", "ll 3", "rv x", "s 1", "b 2", "c", "a 1", "c = 3", "r", "w", "u 0", "u 2", "d -1",
+                "u x", "d 3", "d", "n",
+            ],
+            program: [Executables.packageRoot + "/Tests/EndToEndTests/ClientFixtures/greeting.py"])
+    }
+
     /// `-m pytest`: pdb and qdb-cli stop in the code under test alike.
     @Test(.enabled(if: ClientRunTests.testSite != nil, "no pytest: run the tests with make test"))
     func runsAModuleAsPdbDoes() throws {

@@ -23,7 +23,8 @@ func interpret(_ line: String, in session: ConsoleSession = stoppedSession()) ->
     @Test(arguments: [
         ("s", Command.step), ("step", .step), ("n", .next), ("next", .next), ("r", .return), ("return", .return),
         ("unt", .until(.null)), ("until", .until(.null)), ("unt 12", .until(12)), ("j 9", .jump(9)), ("c", .continue), ("cont", .continue), ("continue", .continue),
-        ("u", .up), ("up", .up), ("d", .down), ("down", .down), ("locals", .locals), ("pause", .pause(.null)),
+        ("u", .up), ("up", .up), ("u 1", .up), ("locals", .locals),
+        ("pause", .pause(.null)),
         ("  n  ", .next),
     ])
     func mapsCommandsWithoutArguments(line: String, command: Command) {
@@ -47,15 +48,60 @@ func interpret(_ line: String, in session: ConsoleSession = stoppedSession()) ->
         #expect(interpret("! c") == .send(.eval("c")))
     }
 
-    /// A command name followed by an operator is Python, not the command.
-    @Test(arguments: ["n * 2", "c = 3", "s in names", "w = 5", "l += [1]", "b == 2 or a", "q := 1", "where x"])
-    func readsCommandNamesUsedAsVariablesAsPython(line: String) {
-        if line == "b == 2 or a" {
-            // `==` is not an assignment: this is a (bad) breakpoint.
-            #expect(interpret(line) == .error(.error("b(reak)", "cannot read breakpoint '== 2 or a': use FILE:LINE, LINE or FUNCTION")))
-        } else {
-            #expect(interpret(line) == .send(.eval(.string(line))))
+    /// As pdb 3.13: a command that takes no argument, given one, says so
+    /// and shows its usage; `!` makes the line Python.
+    @Test(arguments: [
+        ("n * 2", "* 2", "n(ext)"), ("c = 3", "= 3", "c(ont(inue))"), ("s in names", "in names", "s(tep)"),
+        ("w 1", "1", "w(here)"), ("a = 3", "= 3", "a(rgs)"), ("ll 3", "3", "ll | longlist"), ("rv x", "x", "retval"),
+        ("r 2", "2", "r(eturn)"),
+    ])
+    func reportsAnArgumentACommandDoesNotTake(line: String, argument: String, usage: String) {
+        #expect(interpret(line) == .show([
+            ConsoleLine("*** Invalid argument: \(argument)", .error), ConsoleLine("      Usage: \(usage)"),
+        ]))
+        #expect(interpret("!" + line) == .send(.eval(.string(line))))
+    }
+
+    @Test func readsCommandNamesWithArgumentsAsThoseCommands() {
+        #expect(interpret("b == 2 or a") == .error(.error(
+            "b(reak)", "cannot read breakpoint '== 2 or a': use FILE:LINE, LINE or FUNCTION")))
+        #expect(interpret("p = 1") == .send(.eval("= 1")), "a SyntaxError from the tracer, as in pdb")
+        #expect(interpret("interact now") == interpret("interact"), "pdb's interact ignores what follows")
+        #expect(interpret("locals = {}") == .send(.eval("locals = {}")), "qdb's own commands yield to assignments")
+        #expect(interpret("watch += 1") == .send(.eval("watch += 1")))
+        #expect(interpret("threads 2") == .show([
+            ConsoleLine("*** Invalid argument: 2", .error), ConsoleLine("      Usage: threads"),
+        ]))
+    }
+
+    /// pdb's `u COUNT` and `d COUNT`: one move per frame, only the last
+    /// one shown.
+    @Test func movesSeveralFramesAtOnce() {
+        let deep = Stack(index: 2, frames: [
+            StackFrame(file: "/work/app.py", line: 13, function: "<module>", code: "y = outer(x)"),
+            StackFrame(file: "/work/app.py", line: 7, function: "outer", code: "    doubled = n * 2"),
+            StackFrame(file: "/work/app.py", line: 3, function: "inner", code: "    return n"),
+        ])
+        var session = ConsoleSession()
+        _ = session.render(.stack(deep))
+        #expect(interpret("u x", in: session) == .error(ConsoleLine("*** Invalid frame count (x)", .error)))
+        #expect(interpret("u 1", in: session) == .send(.up))
+        #expect(interpret("d 3", in: session) == .error(ConsoleLine("*** Newest frame", .error)))
+        #expect(interpret("d", in: session) == .error(ConsoleLine("*** Newest frame", .error)))
+        #expect(interpret("down", in: ConsoleSession()) == .send(.down), "without a stack the tracer answers")
+        #expect(interpret("d 2", in: ConsoleSession()) == .send(.down))
+        guard case .show(let again) = interpret("u 0", in: session) else {
+            Issue.record("u 0 shows the frame again, as in pdb")
+            return
         }
+        #expect(again.map(\.plainText) == ["> /work/app.py(3)inner()", "-> return n"])
+        #expect(session.sent("u 5").count == 2, "as far as the oldest frame")
+        var moved = deep
+        moved.index = 1
+        #expect(session.show(.stack(moved)) == [], "passed on the way")
+        moved.index = 0
+        #expect(session.show(.stack(moved)) == ["> /work/app.py(13)<module>()", "-> y = outer(x)"])
+        #expect(session.sent("d -1").count == 2, "a negative count goes to the newest frame")
     }
 
     @Test(arguments: [
@@ -112,7 +158,7 @@ func interpret(_ line: String, in session: ConsoleSession = stoppedSession()) ->
             return
         }
         let text = lines.map(\.plainText).joined(separator: "\n")
-        for usage in ["s(tep)", "n(ext)", "r(eturn)", "unt(il)", "c(ontinue)", "watch", "unw(atch)", "b(reak)",
+        for usage in ["s(tep)", "n(ext)", "r(eturn)", "unt(il)", "c(ont(inue))", "watch", "unw(atch)", "b(reak)",
                       "tbreak", "cl(ear)", "l(ist)", "u(p)", "d(own)", "locals", "pause", "q(uit)", "w(here)", "p",
                       "pp", "!STMT", "help", "disable", "enable", "condition", "ignore", "commands", "ll", "a(rgs)",
                       "retval", "whatis", "source", "display", "undisplay", "j(ump)", "interact", "run"] {
@@ -126,7 +172,7 @@ func interpret(_ line: String, in session: ConsoleSession = stoppedSession()) ->
         #expect(interpret("help s") == .show(["s(tep)", "Execute the next line, function call, or return."]))
         #expect(interpret("n?") == .show(["n(ext)", "Execute up to the next line in the current frame."]))
         #expect(interpret("help continue") == .show([
-            "c(ontinue)", "Continue execution until the next breakpoint is hit. If there are",
+            "c(ont(inue))", "Continue execution until the next breakpoint is hit. If there are",
             "no more breakpoints, stop tracing.",
         ]))
         #expect(interpret("q?") == .show([

@@ -62,7 +62,6 @@ import Testing
         #expect(interpret("display n") == .send(.display("n")))
         #expect(interpret("display") == .send(.display(.null)))
         #expect(interpret("undisplay") == .send(.undisplay(.null)))
-        #expect(interpret("a = 3") == .send(.eval("a = 3")), "an assignment stays Python")
         #expect(interpret("unt x") == .error(ConsoleLine("*** Error in argument: 'x'", .error)))
         #expect(interpret("j") == .error(.error("j(ump)", "missing argument(s)")))
         #expect(interpret("jump here") == .error(ConsoleLine("*** The 'jump' command requires a line number", .error)))

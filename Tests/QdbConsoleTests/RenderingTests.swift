@@ -67,6 +67,20 @@ func programOutput(_ text: String, stream: String = PrintOutput.standardOutput) 
         #expect(session.show(.stack(stop)) == ["> /work/app.py(7)outer()", "-> doubled = n * 2"], "the next stop is not")
     }
 
+    /// qdb's tracer sends the value with the stop, as pdb shows it (a
+    /// repr); the `return` event after it adds nothing.
+    @Test func showsAReturnStopWithItsValueAtOnce() {
+        var session = ConsoleSession()
+        var stop = sampleStack
+        stop.stop = StopReason(.return, value: "'fourteen'")
+        _ = session.interpret("r")
+        #expect(session.show(.stack(stop)) == [
+            "--Return--", "> /work/app.py(7)outer()->'fourteen'", "-> doubled = n * 2",
+        ])
+        #expect(session.show(.returnValue("fourteen")) == [])
+        #expect(session.show(.returnValue("fourteen")) == ["--> returning with fourteen"], "no stop waits for it")
+    }
+
     @Test func hidesTheAttachReplyEvenAfterAStepTypedEarly() {
         var session = ConsoleSession()
         let first = Event.stack(sampleStack)

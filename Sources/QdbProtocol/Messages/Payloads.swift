@@ -116,7 +116,8 @@ public struct Stack: Hashable, Sendable {
 }
 
 /// Why a stop happened (the `stop` key of `stack`): `{"reason": R}`,
-/// with `"breakpoint": N` when a numbered breakpoint stopped it.
+/// with `"breakpoint": N` when a numbered breakpoint stopped it, and at a
+/// return stop `"value"`: the returned value as pdb shows it after `->`.
 public struct StopReason: Hashable, Sendable {
     public enum Kind: String, Hashable, Sendable {
         /// A line stop that no breakpoint made: a step, a pause, the first
@@ -133,21 +134,27 @@ public struct StopReason: Hashable, Sendable {
 
     public var kind: Kind
     public var breakpoint: Int?
+    /// At a return stop, `reprlib.repr` of the returned value.
+    public var value: String?
 
-    public init(_ kind: Kind, breakpoint: Int? = nil) {
+    public init(_ kind: Kind, breakpoint: Int? = nil, value: String? = nil) {
         self.kind = kind
         self.breakpoint = breakpoint
+        self.value = value
     }
 
     public init?(json: JSONValue) {
         guard let kind = json["reason"]?.stringValue.flatMap(Kind.init(rawValue:)) else { return nil }
-        self.init(kind, breakpoint: json["breakpoint"]?.intValue)
+        self.init(kind, breakpoint: json["breakpoint"]?.intValue, value: json["value"]?.stringValue)
     }
 
     public var json: JSONValue {
         var members: [(String, JSONValue)] = [("reason", .string(kind.rawValue))]
         if let breakpoint {
             members.append(("breakpoint", JSONValue(breakpoint)))
+        }
+        if let value {
+            members.append(("value", .string(value)))
         }
         return .object(JSONObject(members))
     }

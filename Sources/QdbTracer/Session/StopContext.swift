@@ -13,6 +13,9 @@ struct StopContext {
     let breakpoint: BreakpointStop?
     /// What the frame returns, at a return stop (pdb's `retval`).
     let returnValue: PythonObject?
+    /// That value as pdb shows it after `->`: `reprlib.repr`, which
+    /// shortens long values.
+    private let shownReturnValue: String?
     /// Where `interact` runs, while this stop lasts.
     var interactNamespace: PythonObject?
     /// Keeps the traceback (and so its frames) alive while the stop lasts.
@@ -24,7 +27,7 @@ struct StopContext {
     var reason: StopReason {
         switch kind {
         case .line: breakpoint.map { StopReason(.breakpoint, breakpoint: $0.number) } ?? StopReason(.line)
-        case .returnValue: StopReason(.return)
+        case .returnValue: StopReason(.return, value: shownReturnValue)
         case .exception: StopReason(.exception)
         case .postMortem: StopReason(.postMortem)
         }
@@ -62,6 +65,10 @@ struct StopContext {
         }
         PyErr_Clear()
         self.returnValue = returnValue
+        shownReturnValue = returnValue.map { value in
+            (try? PythonObject.importModule("reprlib").callMethod("repr", value).stringValue) ?? value.reprText
+        }
+        PyErr_Clear()
         var stack = (debugger ?? Debugger()).stack(from: frame, traceback: traceback)
         if kind != .postMortem, let (task, waiting) = AsyncioTasks.waitingFrames() {
             let codes = frame.codeCache

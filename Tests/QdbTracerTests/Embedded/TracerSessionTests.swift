@@ -165,7 +165,7 @@ import Testing
         // The first stop came before the request; `up` shows the stack
         // again, with no reason.
         #expect(stacks.map(\.stop) == [
-            nil, nil, StopReason(.breakpoint, breakpoint: 1), StopReason(.exception), StopReason(.return), nil,
+            nil, nil, StopReason(.breakpoint, breakpoint: 1), StopReason(.exception), StopReason(.return, value: "None"), nil,
         ])
         #expect(run.all("stop_reasons") == [true, false])
         // Each stop that ended while it was on: continue, step, step; in
