@@ -40,6 +40,7 @@ struct PendingRequests: Sendable {
         case .catch, .uncatch: ["catches"]
         case .stopAllThreads: ["stop_all_threads"]
         case .stopReasons: ["stop_reasons"]
+        case .callStops: ["call_stops"]
         case .variables: ["variables"]
         // The stop they lead to.
         case .step, .next, .until, .return, .continue, .jump, .up, .down, .thread: ["stack"]

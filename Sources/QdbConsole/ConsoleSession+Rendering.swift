@@ -15,8 +15,9 @@ extension ConsoleSession {
             return programOutput.flush() + renderDebuggerEvent(event, answering: request)
         case .unsupported(let name, _):
             // Tab asked, not the user: the line editor stops asking; and
-            // without stop reasons, return stops show as the original's.
-            guard name != "complete" && name != "stop_reasons" else { return [] }
+            // without stop reasons, return stops show as the original's,
+            // and `step` stops at a function's first line.
+            guard !["complete", "stop_reasons", "call_stops"].contains(name) else { return [] }
             return [.error(name, "not supported by this tracer (an original qdb tracer?)")]
         case .originalTracer:
             return [ConsoleLine("(an original qdb tracer: breakpoints are set, but not numbered)", .secondary)]
@@ -75,7 +76,7 @@ extension ConsoleSession {
             return ["locals: ["] + locals.members.map { "  > \($0.key): \($0.value.pythonRepr)" } + ["]"]
         case .disable:
             return ["Disabled, goodbye."]
-        case .disabled, .stopReasons, .running, .variables:
+        case .disabled, .stopReasons, .callStops, .running, .variables:
             return []
         case .threads(let threads):
             return renderThreads(threads)
@@ -129,7 +130,10 @@ extension ConsoleSession {
         if let stop = stack.stop {
             returnStop = stop.kind == .return ? ReturnStop(frame: frame, value: stop.value) : nil
         }
-        guard let returnStop else { return header + frameLines(frame, selected: true, returning: nil) }
+        guard let returnStop else {
+            let announcement: [ConsoleLine] = stack.stop?.kind == .call ? ["--Call--"] : []
+            return header + announcement + frameLines(frame, selected: true, returning: nil)
+        }
         // A stop without the value waits for the `return` event with it.
         guard returnStop.value != nil else { return header }
         let announcement: [ConsoleLine] = stack.stop?.kind == .return ? ["--Return--"] : []

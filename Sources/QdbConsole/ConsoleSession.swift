@@ -119,7 +119,10 @@ public struct ConsoleSession: Sendable {
     /// command of a `ConsoleAction`), what the connection reports, or the
     /// end of waiting for a quit. Returns what to show and send.
     public mutating func handle(_ input: ClientSession.Input) -> [Output] {
-        session.handle(input).flatMap { output -> [Output] in
+        // Stops where `step` enters a function, as pdb's `--Call--`: the
+        // console's own request, since an editor steps in to the first line.
+        let requests: [ClientSession.Input] = input == .connected ? [input, .request(.callStops(true))] : [input]
+        return requests.flatMap { session.handle($0) }.flatMap { output -> [Output] in
             switch output {
             case .send(let message):
                 return [.send(message)]

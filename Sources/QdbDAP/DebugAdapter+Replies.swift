@@ -180,7 +180,7 @@ extension DebugAdapter {
             return [stopped(reason: "breakpoint", breakpoints: stack.stop?.breakpoint.map { [$0] } ?? [])]
         case .exception?, .postMortem?:
             return [stopped(reason: "exception")]
-        case .return?:
+        case .return?, .call?:
             return [stopped(reason: "step")]
         case .line?, nil:
             break

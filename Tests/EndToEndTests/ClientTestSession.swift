@@ -59,14 +59,17 @@ extension TracerTestPeer {
         try send(Message("stack", ["index": 0, "stack": [frame]]))
     }
 
-    /// Answers qdb-cli's `start`, and the `stop_reasons` that follows it,
-    /// as an original tracer does: breakpoints, then the current stop, then
-    /// the refusal of the extension.
+    /// Answers qdb-cli's `start`, and the `stop_reasons` and `call_stops`
+    /// that follow it, as an original tracer does: breakpoints, then the
+    /// current stop, then the refusals of the extensions.
     func answerStart(stoppedAt frame: JSONValue) throws {
         try expectMessage(Message("stop_reasons", true))
+        try expectMessage(Message("call_stops", true))
         try send(Message("breakpoints", []))
         try sendStop(at: frame)
-        try send(Message("error", ["type": "event", "data": "Command stop_reasons does not exist"]))
+        for name in ["stop_reasons", "call_stops"] {
+            try send(Message("error", ["type": "event", "data": .string("Command \(name) does not exist")]))
+        }
     }
 
     /// The next message, skipping nothing: it must be `expected`.

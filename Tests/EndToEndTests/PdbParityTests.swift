@@ -114,13 +114,14 @@ struct PdbParityTests {
         try compare(["b 2", "c", "w", "r", "bt", "u", "d", "n", "cl 1", "unt 11", "p total", "j 8", "j 11"])
     }
 
-    /// Arguments that commands without one refuse, `u COUNT` and
-    /// `d COUNT`, and a returned string shown as its repr.
+    /// `s` into a function (`--Call--`), arguments that commands without
+    /// one refuse, `u COUNT` and `d COUNT`, and a returned string shown as
+    /// its repr.
     @Test func refusesArgumentsAndCountsFramesAsPdbDoes() throws {
         try compare(
             [
-                "n * 2", "w 1", "ll 3", "rv x", "s 1", "b 2", "c", "a 1", "c = 3", "r", "w", "u 0", "u 2", "d -1",
-                "u x", "d 3", "d", "n",
+                "n * 2", "w 1", "ll 3", "rv x", "s 1", "b 7", "c", "s", "w", "s", "a 1", "c = 3", "r", "w", "u 0",
+                "u 2", "d -1", "u x", "d 3", "d", "n",
             ],
             program: [Executables.packageRoot + "/Tests/EndToEndTests/ClientFixtures/greeting.py"])
     }

@@ -316,12 +316,13 @@ import Testing
             qdb.set_trace(cmd_manager=qdb.TerminalCommandManager())
             value = double(21)
             print('value', value)
-            """, input: "s\nn\np result\nwhere\nc\n") { _, _, _ in
+            """, input: "s\ns\nn\np result\nwhere\nc\n") { _, _, _ in
             [try Executables.path(of: "qdb-python"), "program.py"]
         }
         #expect(session.program.waitForExit(timeout: 20) == 0)
         let screen = session.program.standardOutput
         #expect(screen.contains("-> value = double(21)"))
+        #expect(screen.contains("--Call--\n> \(session.directory.path)/program.py(4)double()\n-> def double(n):"))
         #expect(screen.contains("-> result = n * 2"))
         #expect(screen.contains("(qdb) 42"))
         #expect(screen.contains("value 42"))

@@ -46,13 +46,13 @@ extension ClientStateMachine {
         #expect(machine.state == .attached)
     }
 
-    /// Stop reasons first: the console needs them to show a return stop as
-    /// pdb does.
+    /// Stop reasons and call stops first: the console needs them to show
+    /// return and call stops as pdb does.
     @Test func attachesThenSendsTheSettings() {
         var machine = ClientStateMachine(address: address, authMessage: "secret")
         #expect(machine.handle(.connected(settings: [.stopAllThreads(true)])) == [
             .send(Message("start", "secret")), .send(Message("stop_reasons", true)),
-            .send(Message("stop_all_threads", true)),
+            .send(Message("call_stops", true)), .send(Message("stop_all_threads", true)),
         ])
     }
 

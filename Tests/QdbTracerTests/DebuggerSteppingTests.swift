@@ -14,8 +14,9 @@ import Testing
 struct DebuggerSteppingTests {
     enum Command { case step, next, `return`, until, `continue` }
 
-    func run(_ commands: [Command], breakpoints: [(Int, String?)] = []) -> [FakeStop] {
+    func run(_ commands: [Command], breakpoints: [(Int, String?)] = [], stopsAtCalls: Bool = false) -> [FakeStop] {
         var program = FakeProgram()
+        program.stopsAtCalls = stopsAtCalls
         var script = commands
         program.onStop = { debugger, frame in
             switch script.isEmpty ? .continue : script.removeFirst() {
@@ -47,6 +48,19 @@ struct DebuggerSteppingTests {
 
     func stop(_ kind: StopKind, _ function: String, _ line: Int) -> FakeStop {
         FakeStop(kind: kind, function: function, line: line)
+    }
+
+    /// With call stops (pdb's `--Call--`), `step` stops where each function
+    /// starts, on its `def` line; `next` and `return` never do.
+    @Test func callStopsComeBeforeAFunctionsFirstLine() {
+        #expect(run(Array(repeating: .step, count: 10), stopsAtCalls: true).prefix(10) == [
+            stop(.call, "<module>", 1), stop(.line, "<module>", 1), stop(.line, "<module>", 6), stop(.line, "<module>", 12),
+            stop(.line, "<module>", 13), stop(.call, "outer", 6), stop(.line, "outer", 7), stop(.line, "outer", 8),
+            stop(.call, "add", 1), stop(.line, "add", 2),
+        ])
+        #expect(!run([.step, .next, .next, .next, .next, .step, .next, .next, .return], stopsAtCalls: true).contains {
+            $0.kind == .call && $0.function == "add"
+        })
     }
 
     @Test func stepGoesIntoCallsAndStopsAtEveryReturn() {

@@ -54,6 +54,8 @@ struct FakeProgram {
     var breakpoints = BreakpointTable()
     var stops: [FakeStop] = []
     var conditions: [String: Bool] = [:]
+    /// Whether `step` stops where a function starts (`call_stops`).
+    var stopsAtCalls = false
     var onStop: (inout Debugger<FakeFrame>, FakeFrame) -> Void = { debugger, _ in debugger.setStep() }
     private var untraced: Set<ObjectIdentifier> = []
 
@@ -65,6 +67,8 @@ struct FakeProgram {
         guard !skipped else { return frame }
         if debugger.call(frame, breakpoints: breakpoints) == .ignoreFrame {
             untraced.insert(ObjectIdentifier(frame.node))
+        } else if stopsAtCalls && debugger.stopsAtCall(frame) {
+            handle(.stop(.call), frame)
         }
         return frame
     }

@@ -33,6 +33,8 @@ public enum Command: Hashable, Sendable {
     /// true: each `stack` that announces a stop says why (key `stop`),
     /// and a `running` event tells when the stop ends.
     case stopReasons(JSONValue)
+    /// true: `step` also stops where a function starts (pdb's `--Call--`).
+    case callStops(JSONValue)
     case breaks
     case addBreak(JSONValue)
     case deleteBreak(JSONValue)
@@ -81,6 +83,7 @@ public enum Command: Hashable, Sendable {
         case "uncatch": .uncatch(payload)
         case "stop_all_threads": .stopAllThreads(payload)
         case "stop_reasons": .stopReasons(payload)
+        case "call_stops": .callStops(payload)
         case "breaks": .breaks
         case "add_break": .addBreak(payload)
         case "delete_break": .deleteBreak(payload)
@@ -104,7 +107,7 @@ public enum Command: Hashable, Sendable {
     /// The extension commands, by name: what a client explains when an
     /// original tracer says one does not exist.
     public static let extensionNames: Set<String> = [
-        "threads", "thread", "catch", "uncatch", "stop_all_threads", "stop_reasons", "breaks", "add_break", "delete_break",
+        "threads", "thread", "catch", "uncatch", "stop_all_threads", "stop_reasons", "call_stops", "breaks", "add_break", "delete_break",
         "update_break", "args", "retval", "whatis", "source", "display", "undisplay", "jump", "complete",
         "variables", "interact",
     ]
@@ -134,6 +137,7 @@ public enum Command: Hashable, Sendable {
         case .uncatch(let name): Message("uncatch", name)
         case .stopAllThreads(let on): Message("stop_all_threads", on)
         case .stopReasons(let on): Message("stop_reasons", on)
+        case .callStops(let on): Message("call_stops", on)
         case .breaks: Message("breaks")
         case .addBreak(let breakpoint): Message("add_break", breakpoint)
         case .deleteBreak(let target): Message("delete_break", target)

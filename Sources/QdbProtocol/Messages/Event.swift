@@ -23,6 +23,7 @@ public enum Event: Hashable, Sendable {
     case catches([String])
     case stopAllThreads(Bool)
     case stopReasons(Bool)
+    case callStops(Bool)
     /// The stop shown ended: the thread numbered so runs on.
     case running(Int)
     /// The numbered breakpoints, by number.
@@ -72,6 +73,7 @@ public enum Event: Hashable, Sendable {
         }
         case "stop_all_threads": payload.boolValue.map(Event.stopAllThreads)
         case "stop_reasons": payload.boolValue.map(Event.stopReasons)
+        case "call_stops": payload.boolValue.map(Event.callStops)
         case "running": payload["thread"]?.intValue.map(Event.running)
         case "breaks": payload.arrayValue.flatMap { list in
             let entries = list.compactMap(NumberedBreakpoint.init(json:))
@@ -110,6 +112,7 @@ public enum Event: Hashable, Sendable {
         case .catches(let names): Message("catches", .array(names.map(JSONValue.string)))
         case .stopAllThreads(let on): Message("stop_all_threads", .bool(on))
         case .stopReasons(let on): Message("stop_reasons", .bool(on))
+        case .callStops(let on): Message("call_stops", .bool(on))
         case .running(let thread): Message("running", ["thread": JSONValue(thread)])
         case .breaks(let entries): Message("breaks", .array(entries.map(\.json)))
         case .breakChanged(let change): Message("break", change.json)

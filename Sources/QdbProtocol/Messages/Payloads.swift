@@ -126,6 +126,8 @@ public struct StopReason: Hashable, Sendable {
         case breakpoint
         /// `return` stepped out to the end of a frame.
         case `return`
+        /// `step` reached the start of a function (with `call_stops` on).
+        case call
         /// An exception `catch` stops at, or one met while stepping.
         case exception
         /// An exception nothing caught (pdb's post mortem).

@@ -14,6 +14,8 @@ enum TraceDecision: Equatable {
 
 enum StopKind: Equatable {
     case line
+    /// A function starts (pdb's `--Call--`).
+    case call
     case returnValue
     case exception
     /// An uncaught exception, after its frames finished (pdb's post
@@ -52,6 +54,14 @@ struct Debugger<Frame: DebugFrame> {
             return .ignoreFrame
         }
         return .proceed
+    }
+
+    /// Whether stepping stops where `frame` starts (bdb's `user_call`,
+    /// pdb's `--Call--`), for a session that asks for call stops. A
+    /// generator or coroutine resuming is passed over unless the user
+    /// steps (`step`), as in bdb.
+    func stopsAtCall(_ frame: Frame) -> Bool {
+        rule.stops(in: frame) && !(rule.stopFrame != nil && frame.isGeneratorLike)
     }
 
     /// A new line is about to run. What the hit changes in `breakpoints` is

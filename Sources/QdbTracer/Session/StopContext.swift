@@ -27,6 +27,7 @@ struct StopContext {
     var reason: StopReason {
         switch kind {
         case .line: breakpoint.map { StopReason(.breakpoint, breakpoint: $0.number) } ?? StopReason(.line)
+        case .call: StopReason(.call)
         case .returnValue: StopReason(.return, value: shownReturnValue)
         case .exception: StopReason(.exception)
         case .postMortem: StopReason(.postMortem)
@@ -44,7 +45,7 @@ struct StopContext {
         var traceback: [StackEntry<PythonFrame>] = []
         var retained: [PythonObject] = []
         switch kind {
-        case .line:
+        case .line, .call:
             event = nil
         case .returnValue:
             let value = PythonObject(borrowing: argument ?? qdb_none())

@@ -73,7 +73,7 @@ extension TracerSession {
             disable(.soft)
             return .resume
         case .start, .setWatch, .clearWatch, .setBreak, .clearBreak, .list, .threads, .catch, .uncatch,
-             .stopAllThreads, .stopReasons, .breaks, .addBreak, .deleteBreak, .updateBreak, .complete, .unknown:
+             .stopAllThreads, .stopReasons, .callStops, .breaks, .addBreak, .deleteBreak, .updateBreak, .complete, .unknown:
             if let error = handleAnytime(command) {
                 return .raise(error)
             }
@@ -98,7 +98,7 @@ extension TracerSession {
         case .disabled:
             disable(.soft)
         case .start, .setWatch, .clearWatch, .setBreak, .clearBreak, .list, .threads, .catch, .uncatch,
-             .stopAllThreads, .stopReasons, .breaks, .addBreak, .deleteBreak, .updateBreak, .complete, .unknown:
+             .stopAllThreads, .stopReasons, .callStops, .breaks, .addBreak, .deleteBreak, .updateBreak, .complete, .unknown:
             if handleAnytime(command) != nil {
                 // The server refused us (wrong auth): the program learns it
                 // the way it would at a stop.
@@ -160,6 +160,13 @@ extension TracerSession {
                 send(.stopReasons(on))
             } else {
                 send(.error(ErrorInfo(type: "stop_reasons", "stop_reasons: expected true or false")))
+            }
+        case .callStops(let payload):
+            if let on = payload.boolValue {
+                stopsAtCalls = on
+                send(.callStops(on))
+            } else {
+                send(.error(ErrorInfo(type: "call_stops", "call_stops: expected true or false")))
             }
         case .complete(let payload):
             send(inspector.completions(payload, in: currentStop?.selectedFrame))

@@ -67,6 +67,8 @@ final class TracerSession: @unchecked Sendable {
     /// `stop_reasons`: the `stack` that announces a stop says why, and
     /// `running` tells when it ends.
     var sendsStopReasons = false
+    /// Whether `step` stops where a function starts (pdb's `--Call--`).
+    var stopsAtCalls = false
     private var output: OutputRedirection?
     private var pinnedFrames: [PythonObject] = []
     /// The thread that started the session: QdbQuit and an authentication
@@ -144,7 +146,8 @@ final class TracerSession: @unchecked Sendable {
         switch event {
         case PyTrace_CALL:
             started(frame, in: thread)
-            return 0
+            guard stopsAtCalls, !thread.isParking, thread.debugger.stopsAtCall(frame) else { return 0 }
+            decision = .stop(.call)
         case PyTrace_LINE:
             // CPython 3.11 skips the call event when the eval breaker is set
             // as a function starts (another thread wants the GIL, say), so

@@ -15,6 +15,12 @@ final class TerminalChannel: CommandChannel {
 
     var forwardsProgramOutput: Bool { false }
 
+    /// Stops shown as pdb shows them (`--Return--`, `--Call--`), asked for
+    /// before the first command typed.
+    init() {
+        queued = request([.stopReasons(true), .callStops(true)])
+    }
+
     /// Called with the GIL held, like every send.
     func send(_ message: Message) {
         show(console.render(Event(message)))

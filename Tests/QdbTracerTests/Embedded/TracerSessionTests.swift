@@ -176,6 +176,30 @@ import Testing
         #expect(run.all("error").compactMap(ErrorInfo.init(json:)).map(\.type) == ["up", "stop_reasons"])
     }
 
+    /// pdb's `--Call--`: with `call_stops`, `step` stops where a function
+    /// starts, on its `def` line, before its first line.
+    @Test func callStopsStopWhereStepEntersAFunction() throws {
+        let source = """
+            def double(n):
+                return n * 2
+
+
+            double(3)
+            """
+        let run = try Debugging.run(source, commands: [
+            #"{"e":"stop_reasons","p":true}"#, #"{"e":"call_stops","p":true}"#, "step", "step", "step",
+            #"{"e":"call_stops","p":"yes"}"#,
+        ])
+        let stops = run.all("stack").compactMap(Stack.init(json:)).compactMap { stack in
+            stack.stop.map { ($0.kind, stack.selectedFrame?.function ?? "", stack.selectedFrame?.line ?? 0) }
+        }
+        #expect(stops.map(\.0) == [.line, .call, .line])
+        #expect(stops.map(\.1) == ["<module>", "double", "double"])
+        #expect(stops.map(\.2) == [5, 1, 2])
+        #expect(run.all("call_stops") == [true])
+        #expect(run.all("error").compactMap(ErrorInfo.init(json:)).map(\.data) == ["call_stops: expected true or false"])
+    }
+
     @Test func variablesExpandContainersAndObjectsAPageAtATime() throws {
         let source = """
             class Point:
