@@ -303,6 +303,43 @@ import Testing
         #expect(session.program.standardError.contains("QdbAuthenticationError: Authentication failed"))
     }
 
+    /// A command from the server used to make and delete a Python thread
+    /// state on the reader thread, linked into the interpreter's list
+    /// without the GIL, while the stopped thread walked that list for each
+    /// breakpoint set: now and then the walk met one half made and the
+    /// program crashed. A flood of breakpoints at a stop, with threads
+    /// starting and ending meanwhile, leaves it running to its end.
+    @Test func aFloodOfCommandsAtAStopLeavesTheProgramRunning() throws {
+        let session = try TracerSession("""
+            import threading
+
+
+            def work():
+                return sum(range(100))
+
+
+            def churn():
+                for _ in range(2000):
+                    thread = threading.Thread(target=work)
+                    thread.start()
+                    thread.join()
+
+
+            background = threading.Thread(target=churn)
+            background.start()
+            background.join()
+            print('done')
+            """)
+        try session.attach()
+        for _ in 0..<1000 {
+            try session.send("add_break", ["file": .string(session.programPath), "line": 5])
+            try session.send("clear_break", ["file": .string(session.programPath), "line": 5])
+        }
+        try session.send("continue")
+        #expect(session.program.waitForExit(timeout: 60) == 0)
+        #expect(session.program.standardOutput.contains("done"))
+    }
+
     @Test func theTerminalCommandManagerDebugsLikePdb() throws {
         let session = try TracerSession("""
             import qdb

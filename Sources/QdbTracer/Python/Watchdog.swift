@@ -72,7 +72,7 @@ final class Watchdog: @unchecked Sendable {
 
     private func startThreadIfNeeded() {
         guard !threadStarted else { return }
-        threadStarted = startThread { [self] in watch() } != nil
+        threadStarted = startThread { [self] in PythonGIL.keepingThreadState(watch) } != nil
     }
 
     private func watch() {

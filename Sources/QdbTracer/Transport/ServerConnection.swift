@@ -132,8 +132,9 @@ final class ServerConnection: @unchecked Sendable {
     ) -> Bool {
         lock.withLock { readerRunning = true }
         let thread = startThread { [self] in
-            let reason = readLoop(maximumFrameBytes: maximumFrameBytes, onMessage: onMessage)
-            onClose(reason)
+            PythonGIL.keepingThreadState {
+                onClose(readLoop(maximumFrameBytes: maximumFrameBytes, onMessage: onMessage))
+            }
             lock.withLock {
                 shutDownLocked()
                 readerRunning = false
