@@ -1,6 +1,6 @@
 """A minimal Debug Adapter Protocol client (standard library only), enough
-to run a program under debugpy with breakpoints that are never hit, for
-the benchmarks.
+to run a program under debugpy with breakpoints, for the benchmarks: ones
+never hit, or ones that stop it and are stepped from.
 
 DAP messages are JSON objects, each preceded by a `Content-Length: N`
 header and a blank line. The client sends requests and reads responses and
@@ -139,10 +139,19 @@ class Client(object):
         self.sock.close()
 
 
-def run_with_breakpoints(client, breakpoints, run_timeout):
+def source_breakpoint(entry):
+    """A DAP SourceBreakpoint from a line or a (line, condition) pair."""
+    if isinstance(entry, tuple):
+        return {'line': entry[0], 'condition': entry[1]}
+    return {'line': entry}
+
+
+def run_with_breakpoints(client, breakpoints, run_timeout, steps=()):
     """Attaches to a debuggee started with `--wait-for-client`, sets
-    `breakpoints` ({path: [line, ...]}), lets it run, and returns when the
-    session ends, within `run_timeout` seconds of silence. Raises DapError
+    `breakpoints` ({path: [line or (line, condition), ...]}), lets it run,
+    and returns when the session ends, within `run_timeout` seconds of
+    silence. At each stop it sends the next of `steps` (`next`, `stepOut`,
+    `continue`); a stop after the last one is an error. Raises DapError
     unless every breakpoint is verified."""
     client.request(
         'initialize',
@@ -164,7 +173,7 @@ def run_with_breakpoints(client, breakpoints, run_timeout):
             'setBreakpoints',
             {
                 'source': {'path': path},
-                'breakpoints': [{'line': line} for line in lines],
+                'breakpoints': [source_breakpoint(entry) for entry in lines],
             },
         )
         # debugpy moves a breakpoint on a line without code to the next
@@ -174,7 +183,7 @@ def run_with_breakpoints(client, breakpoints, run_timeout):
         if [
             breakpoint.get('line') if breakpoint.get('verified') else None
             for breakpoint in placed
-        ] != list(lines):
+        ] != [source_breakpoint(entry)['line'] for entry in lines]:
             raise DapError(
                 'breakpoints %s:%s not verified as set: %s'
                 % (path, lines, json.dumps(placed))
@@ -185,11 +194,14 @@ def run_with_breakpoints(client, breakpoints, run_timeout):
     # session ends with `terminated` (or the connection closing) when it
     # exits.
     client.sock.settimeout(run_timeout)
+    for step in steps:
+        stop = client.event('stopped')
+        client.request(step, {'threadId': stop.get('threadId')})
     end = client.until(
         lambda message: message.get('type') == 'event'
         and message.get('event') in ('terminated', 'stopped')
     )
-    # A stop would wait for a client forever, and the breakpoints are
-    # meant never to be hit.
+    # A stop would wait for a client forever: the breakpoints are meant
+    # never to be hit, or the steps to end in `continue`.
     if end is not None and end['event'] == 'stopped':
         raise DapError('the program stopped: %s' % json.dumps(end['body']))

@@ -84,12 +84,16 @@ RUN_TIMEOUT = 600
 # exiting.
 SHORT_TIMEOUT = 60
 
-# One way of running a workload. `breakpoints` ({path: [line]}) is set for
-# debugpy runs, through DAP; the other debuggers take theirs on their
-# command lines.
+# One way of running a workload. `breakpoints` ({path: [line or (line,
+# condition)]}) is set for debugpy runs, through DAP, and `steps` are the
+# DAP requests sent at its stops, one per stop; the other debuggers take
+# theirs on their command lines.
 Configuration = collections.namedtuple(
-    'Configuration', 'label command environment breakpoints'
+    'Configuration', 'label command environment breakpoints steps',
+    defaults=((),),
 )
+# The DAP request for each stepping command of STEPPING.
+DAP_STEPS = {'next': 'next', 'return': 'stepOut', 'continue': 'continue'}
 
 
 def marker_line(path, marker):
@@ -360,14 +364,15 @@ def configurations(
 
 
 def stepping_configurations(
-    name, interpreter, server, extension_site, qdb_python, peers
+    name, interpreter, server, extension_site, qdb_python, debugpy, peers
 ):
     """The Configurations of a stepping scenario on `interpreter`: plain,
-    qdb (extension, and qdb-python when given), and pdb with `peers`.
-    debugpy is not measured here: bench/dap.py only sets breakpoints."""
+    qdb (extension, and qdb-python when given), and pdb and debugpy (when
+    given) with `peers`."""
     argument, marker, condition, after = STEPPING[name]
     path = os.path.join(WORKLOADS, 'stepping.py')
-    where = 'stepping.py:%d' % marker_line(path, marker)
+    line = marker_line(path, marker)
+    where = 'stepping.py:%d' % line
     if condition:
         where += ', ' + condition
     flags = []
@@ -391,9 +396,19 @@ def stepping_configurations(
             {},
             None,
         )
-    if peers:
+    if not peers:
+        return
+    yield Configuration(
+        'pdb', [python, '-m', 'pdb'] + flags + program, {}, None
+    )
+    if debugpy:
         yield Configuration(
-            'pdb', [python, '-m', 'pdb'] + flags + program, {}, None
+            'debugpy',
+            [debugpy, '-m', 'debugpy', '--listen', '127.0.0.1:{port}']
+            + ['--wait-for-client'] + program,
+            {},
+            {path: [(line, condition) if condition else line]},
+            [DAP_STEPS[command] for command in after],
         )
 
 
@@ -469,7 +484,10 @@ def run_debugpy(configuration):
             )
             try:
                 dap.run_with_breakpoints(
-                    client, configuration.breakpoints, RUN_TIMEOUT
+                    client,
+                    configuration.breakpoints,
+                    RUN_TIMEOUT,
+                    configuration.steps,
                 )
             finally:
                 client.close()
@@ -751,7 +769,7 @@ def main():
                     configs = list(
                         stepping_configurations(
                             name, interpreter, server, site, embedded,
-                            args.peers,
+                            debugpy, args.peers,
                         )
                     )
                 else:

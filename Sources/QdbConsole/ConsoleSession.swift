@@ -105,6 +105,16 @@ public struct ConsoleSession: Sendable {
     /// The names of the commands, sorted, for completing them.
     public static var commandNames: [String] { ConsoleCommand.allNames }
 
+    /// Whether Tab on `word`, after `lineStart` (the line before it),
+    /// completes a breakpoint's location, files included, as pdb's
+    /// `break`, `tbreak` and `clear` do: not a line number after `:`, nor
+    /// a condition after `,`.
+    public static func completesLocation(_ word: String, after lineStart: String) -> Bool {
+        let (name, rest) = split(lineStart.trimmingWhitespace())
+        guard rest == nil, let command = ConsoleCommand(name: name) else { return false }
+        return [.break, .temporaryBreak, .clear].contains(command) && !word.contains(":")
+    }
+
     /// What the line reader shows before the next line.
     public var prompt: String {
         switch mode {

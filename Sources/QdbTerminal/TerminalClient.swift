@@ -59,8 +59,8 @@ public enum TerminalClient {
         let historyPath = options.historyPath
         let isInteractive = isatty(STDIN_FILENO) == 1
         let isDumbTerminal = Self.isDumbTerminal
-        let completion = TabCompletion { text in
-            connection.send(Command.complete(.string(text)).message)
+        let completion = TabCompletion { request in
+            connection.send(request.message)
         }
         terminal.start {
             isInteractive && !isDumbTerminal

@@ -144,6 +144,15 @@ import Testing
         terminal.type("\r")
         try terminal.waitFor("Function square\n")
 
+        // After `b`, the program's files too, as pdb completes them: a
+        // folder ends with `/`, a Python file with `:`.
+        terminal.type("b \(Executables.packageRoot)/Tests/EndToEndTests/ClientFix\t")
+        try terminal.waitFor("/ClientFixtures/")
+        terminal.type("brea\t")
+        try terminal.waitFor("b \(file):")
+        terminal.type("3\r")
+        try terminal.waitFor("Breakpoint 2 at \(file):3\n")
+
         terminal.type("restart second\r")
         try terminal.waitFor("Restarting \(file) with arguments:\n\tsecond\n")
         try terminal.waitFor("> \(file)(1)<module>()\n", count: 2)

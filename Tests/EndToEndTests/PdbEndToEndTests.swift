@@ -179,6 +179,11 @@ import Testing
         try session.send("complete", "options.ke")
         #expect(try Completions(json: payload("completions", in: session.receive(through: "completions")))?.matches
             == ["options.keys"])
+        // A location (after `b`): the program's files too, from its
+        // working directory.
+        try session.send("complete", ["text": "prog", "locations": true])
+        #expect(try Completions(json: payload("completions", in: session.receive(through: "completions")))?.matches
+            == ["program.py:"])
         try session.send("disable", "soft")
         _ = try session.receiveUntilEnd()
     }

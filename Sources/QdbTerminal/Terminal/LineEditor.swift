@@ -43,9 +43,11 @@ struct LineEditor: LineReader {
         rl_catch_signals = 0
         rl_getc_function = Self.nextKey
         rl_attempted_completion_function = Self.complete
-        // A dotted name is one word to complete (`options.ke`). libedit
-        // keeps the pointer, so the copy lives until editing ends.
-        let wordBreaks = strdup(" \t\n\"'`@$><=;|&{}()[],+-*/%!~^")
+        // pdb's word breaks, and `!`: a dotted name (`options.ke`) and a
+        // path (`src/my-app/ma`) are one word to complete; `file.py:` ends
+        // one. libedit keeps the pointer, so the copy lives until editing
+        // ends.
+        let wordBreaks = strdup(" \t\n`@#%^&*()=+[{]}\\|;:'\",<>?!")
         let defaultWordBreaks = rl_completer_word_break_characters
         rl_completer_word_break_characters = wordBreaks
         defer {
@@ -122,8 +124,8 @@ struct LineEditor: LineReader {
         // libedit must not fall back to completing file names.
         rl_attempted_completion_over = 1
         guard let completion = activeCompletion.withLock({ $0 }), let text else { return nil }
-        let isFirstWord = rl_line_buffer.map { String(cString: $0).prefix(Int(start)).allSatisfy(\.isWhitespace) } ?? true
-        let matches = completion.matches(for: String(cString: text), isFirstWord: isFirstWord)
+        let lineStart = rl_line_buffer.map { String(String(cString: $0).prefix(Int(start))) } ?? ""
+        let matches = completion.matches(for: String(cString: text), after: lineStart)
         guard let first = matches.first else { return nil }
         let common = matches.dropFirst().reduce(first) { prefix, match in String(zip(prefix, match).prefix { $0 == $1 }.map(\.0)) }
         let entries = (matches.count == 1 ? [first] : [common] + matches).map { strdup($0) }

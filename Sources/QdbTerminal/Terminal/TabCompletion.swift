@@ -6,7 +6,8 @@ import QdbProtocol
 import Synchronization
 
 /// What Tab completes: a command name at the start of the line, otherwise
-/// a name in the stopped frame, which only the tracer knows. The line
+/// a name in the stopped frame, which only the tracer knows; after `b`,
+/// also the program's files, which only the tracer can see. The line
 /// editor asks on the terminal thread and waits briefly for the tracer's
 /// `completions`, which the client's loop hands over with `receive`.
 final class TabCompletion: Sendable {
@@ -24,17 +25,16 @@ final class TabCompletion: Sendable {
     }
 
     private let state = Mutex(State())
-    private let ask: @Sendable (String) -> Void
+    private let ask: @Sendable (Command) -> Void
 
-    /// `ask` sends the tracer a `complete` request for the text.
-    init(ask: @escaping @Sendable (String) -> Void) {
+    /// `ask` sends the tracer a `complete` request.
+    init(ask: @escaping @Sendable (Command) -> Void) {
         self.ask = ask
     }
 
-    /// The completions of `text`, the word being typed, which starts the
-    /// line when `isFirstWord`.
-    func matches(for text: String, isFirstWord: Bool) -> [String] {
-        if isFirstWord {
+    /// The completions of `text`, the word being typed after `lineStart`.
+    func matches(for text: String, after lineStart: String) -> [String] {
+        if lineStart.allSatisfy(\.isWhitespace) {
             return ConsoleSession.commandNames.filter { $0.hasPrefix(text) }
         }
         let asks = state.withLock { state in
@@ -44,7 +44,8 @@ final class TabCompletion: Sendable {
             return true
         }
         guard asks else { return [] }
-        ask(text)
+        let locations = ConsoleSession.completesLocation(text, after: lineStart)
+        ask(.complete(locations ? ["text": .string(text), "locations": true] : .string(text)))
         // Polled: the answer comes on another thread, and this wait is rare
         // and short (a key press).
         let deadline = ContinuousClock.now + Self.patience

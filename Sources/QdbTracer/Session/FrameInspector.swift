@@ -139,7 +139,7 @@ struct FrameInspector {
     /// selected frame's locals, globals and builtins (`__main__`'s while
     /// the program runs). Only names are evaluated, never calls.
     func completions(_ payload: JSONValue, in frame: PythonFrame?) -> Event {
-        guard let text = payload.stringValue else {
+        guard let text = payload.stringValue ?? payload["text"]?.stringValue else {
             return .error(ErrorInfo(type: "complete", "complete: expected the text to complete"))
         }
         defer { PyErr_Clear() }
@@ -159,8 +159,31 @@ struct FrameInspector {
                 names += namespace.dictionaryItems.compactMap { $0.0.stringValue }
             }
         }
-        let matches = Set(names.filter { $0.hasPrefix(stem) }).sorted().map { prefix + $0 }
+        var matches = Set(names.filter { $0.hasPrefix(stem) }).sorted().map { prefix + $0 }
+        if payload["locations"]?.boolValue == true {
+            matches += locations(startingWith: text)
+        }
         return .completions(Completions(text: text, matches: matches))
+    }
+
+    /// The folders (with `/`) and Python files (with `:`) whose paths
+    /// start with `text`, from the program's working directory: the files
+    /// pdb's `break` completes.
+    private func locations(startingWith text: String) -> [String] {
+        defer { PyErr_Clear() }
+        guard let glob = try? PythonObject.importModule("glob"),
+              let path = try? PythonObject.importModule("os").attribute("path"),
+              let pattern = try? glob.callMethod("escape", PythonObject(text)).stringValue,
+              let found = try? glob.callMethod("glob", PythonObject(pattern + "*"))
+        else { return [] }
+        return found.sequenceItems.compactMap { entry in
+            guard let name = entry.stringValue else { return nil }
+            if (try? path.callMethod("isdir", entry).isTrue) == true {
+                return name + "/"
+            }
+            let isPython = name.lowercased().hasSuffix(".py") || name.lowercased().hasSuffix(".pyw")
+            return isPython && (try? path.callMethod("isfile", entry).isTrue) == true ? name + ":" : nil
+        }.sorted()
     }
 
     private func completionNamespaces(of frame: PythonFrame?) -> [PythonObject] {
