@@ -130,13 +130,15 @@ extension ConsoleSession {
         if let stop = stack.stop {
             returnStop = stop.kind == .return ? ReturnStop(frame: frame, value: stop.value) : nil
         }
-        guard let returnStop else {
-            let announcement: [ConsoleLine] = stack.stop?.kind == .call ? ["--Call--"] : []
-            return header + announcement + frameLines(frame, selected: true, returning: nil)
+        // A return stop without its value waits for the `return` event.
+        if let returnStop, returnStop.value == nil {
+            return header
         }
-        // A stop without the value waits for the `return` event with it.
-        guard returnStop.value != nil else { return header }
-        let announcement: [ConsoleLine] = stack.stop?.kind == .return ? ["--Return--"] : []
+        let announcement: [ConsoleLine] = switch stack.stop?.kind {
+        case .call?: ["--Call--"]
+        case .return?: ["--Return--"]
+        default: []
+        }
         return header + announcement + frameLines(frame, selected: true, returning: returnedValue(of: frame))
     }
 
