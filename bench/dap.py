@@ -194,13 +194,23 @@ def run_with_breakpoints(client, breakpoints, run_timeout, steps=()):
     # session ends with `terminated` (or the connection closing) when it
     # exits.
     client.sock.settimeout(run_timeout)
+
+    def end_or_stop():
+        return client.until(
+            lambda message: message.get('type') == 'event'
+            and message.get('event') in ('terminated', 'stopped')
+        )
+
     for step in steps:
-        stop = client.event('stopped')
-        client.request(step, {'threadId': stop.get('threadId')})
-    end = client.until(
-        lambda message: message.get('type') == 'event'
-        and message.get('event') in ('terminated', 'stopped')
-    )
+        event = end_or_stop()
+        if event is None or event['event'] == 'terminated':
+            # Only a `continue` may go unneeded: pdb's and qdb's last one
+            # after a breakpoint that never stops (a condition never true).
+            if step != 'continue':
+                raise DapError('the program ended before %r' % step)
+            return
+        client.request(step, {'threadId': event['body'].get('threadId')})
+    end = end_or_stop()
     # A stop would wait for a client forever: the breakpoints are meant
     # never to be hit, or the steps to end in `continue`.
     if end is not None and end['event'] == 'stopped':
