@@ -52,9 +52,7 @@ extension ConsoleSession {
     func ignore(_ argument: String) -> ConsoleAction {
         let words = argument.split(separator: " ")
         guard words.count <= 2, let number = words.first, let count = words.count == 2 ? Int(words[1]) : 0 else {
-            return .show([
-                .init("*** Invalid argument: \(argument)", .error), "      Usage: ignore bpnumber [count]",
-            ])
+            return Self.invalidArgument(argument, usage: "ignore bpnumber [count]")
         }
         return .send(.updateBreak(["number": Self.breakpointNumber(number), "ignore": JSONValue(count)]))
     }

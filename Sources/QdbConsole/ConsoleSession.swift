@@ -105,14 +105,14 @@ public struct ConsoleSession: Sendable {
     /// The names of the commands, sorted, for completing them.
     public static var commandNames: [String] { ConsoleCommand.allNames }
 
-    /// Whether Tab on `word`, after `lineStart` (the line before it),
-    /// completes a breakpoint's location, files included, as pdb's
-    /// `break`, `tbreak` and `clear` do: not a line number after `:`, nor
-    /// a condition after `,`.
-    public static func completesLocation(_ word: String, after lineStart: String) -> Bool {
+    /// Whether Tab after `lineStart` (the line before the word) completes
+    /// a breakpoint's location, files included, as pdb's `break`, `tbreak`
+    /// and `clear` do: the word right after the command, not a line number
+    /// after `:` nor a condition after `,`.
+    public static func completesLocation(after lineStart: String) -> Bool {
         let (name, rest) = split(lineStart.trimmingWhitespace())
         guard rest == nil, let command = ConsoleCommand(name: name) else { return false }
-        return [.break, .temporaryBreak, .clear].contains(command) && !word.contains(":")
+        return [.break, .temporaryBreak, .clear].contains(command)
     }
 
     /// What the line reader shows before the next line.
@@ -181,10 +181,7 @@ public struct ConsoleSession: Sendable {
             return .error(.error(command.usage, "missing argument(s)"))
         case (.none, let argument?):
             // As pdb 3.13: `n * 2` is no Python, `!n * 2` is.
-            return .show([
-                ConsoleLine("*** Invalid argument: \(argument)", .error),
-                ConsoleLine(String(repeating: " ", count: Self.prompt.count) + "Usage: " + command.synopsis),
-            ])
+            return Self.invalidArgument(argument, usage: command.synopsis)
         default:
             break
         }
@@ -218,6 +215,14 @@ public struct ConsoleSession: Sendable {
         guard let space = line.firstIndex(where: \.isWhitespace) else { return (line, nil) }
         let rest = line[space...].trimmingWhitespace()
         return (String(line[..<space]), rest.isEmpty ? nil : rest)
+    }
+
+    /// pdb's answer to an argument a command cannot take.
+    static func invalidArgument(_ argument: String, usage: String) -> ConsoleAction {
+        .show([
+            ConsoleLine("*** Invalid argument: \(argument)", .error),
+            ConsoleLine(String(repeating: " ", count: prompt.count) + "Usage: " + usage),
+        ])
     }
 
     /// Whether the text after a name assigns to it (`thread = t`, `x += 1`).

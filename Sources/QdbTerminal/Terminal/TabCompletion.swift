@@ -44,7 +44,7 @@ final class TabCompletion: Sendable {
             return true
         }
         guard asks else { return [] }
-        let locations = ConsoleSession.completesLocation(text, after: lineStart)
+        let locations = ConsoleSession.completesLocation(after: lineStart)
         ask(.complete(locations ? ["text": .string(text), "locations": true] : .string(text)))
         // Polled: the answer comes on another thread, and this wait is rare
         // and short (a key press).
