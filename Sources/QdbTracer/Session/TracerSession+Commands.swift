@@ -155,18 +155,14 @@ extension TracerSession {
         case .stopAllThreads(let payload):
             stopAllThreadsCommand(payload)
         case .stopReasons(let payload):
-            if let on = payload.boolValue {
+            switchSetting(payload, named: "stop_reasons") { on in
                 sendsStopReasons = on
-                send(.stopReasons(on))
-            } else {
-                send(.error(ErrorInfo(type: "stop_reasons", "stop_reasons: expected true or false")))
+                return .stopReasons(on)
             }
         case .callStops(let payload):
-            if let on = payload.boolValue {
+            switchSetting(payload, named: "call_stops") { on in
                 stopsAtCalls = on
-                send(.callStops(on))
-            } else {
-                send(.error(ErrorInfo(type: "call_stops", "call_stops: expected true or false")))
+                return .callStops(on)
             }
         case .complete(let payload):
             send(inspector.completions(payload, in: currentStop?.selectedFrame))
@@ -318,5 +314,16 @@ extension TracerSession {
 
     func payloadMissing(_ command: String) {
         send(.error(ErrorInfo(type: "payload", "\(command): expected payload")))
+    }
+
+    /// An on/off extension (`stop_reasons`, `call_stops`): `apply` takes
+    /// the new setting and gives the reply that echoes it; anything but a
+    /// boolean gets the documented error.
+    private func switchSetting(_ payload: JSONValue, named name: String, _ apply: (Bool) -> Event) {
+        guard let on = payload.boolValue else {
+            send(.error(ErrorInfo(type: name, "\(name): expected true or false")))
+            return
+        }
+        send(apply(on))
     }
 }
