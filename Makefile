@@ -4,6 +4,8 @@
 #               package) and debug an example with qdb-cli
 #   make test   build and run every test (Swift, end-to-end, Python style)
 #               with every CPython found (see QDB_TEST_PYTHONS)
+#   make test-3.14  the tracer's tests with CPython 3.14, in a Debian
+#               unstable root
 #   make bench  speed and capacity benchmarks (release build)
 #
 # PYTHON is the CPython that qdb is built for: qdb-python embeds it, and it
@@ -44,7 +46,7 @@ export QDB_TEST_TOOLS_PYTHON = $(PYTHON)
 TEST_SITE = .build-test-site
 export QDB_TEST_SITE = $(CURDIR)/$(TEST_SITE)
 
-.PHONY: deps build extension install demo test lint style conformance bench clean
+.PHONY: deps build extension install demo test test-3.14 lint style conformance bench clean
 
 # The Debian packages the build and the tests need; apt runs only when one
 # is missing.
@@ -86,6 +88,15 @@ test: deps
 		first=; \
 	done; echo; cat $$summary; rm -f $$summary
 	$(MAKE) lint
+
+# CPython 3.14, which neither Debian 12 nor pyenv installs here: the
+# tracer's and the Python package's tests, and the conformance suite, in a
+# Debian unstable root that has python3.14 (tools/unstable-root.sh: root
+# and debootstrap, about 2 minutes to make the root).
+test-3.14: deps
+	@command -v debootstrap >/dev/null || { \
+		$(SUDO) apt-get update && $(SUDO) apt-get install -y --no-install-recommends debootstrap; }
+	$(SUDO) tools/unstable-root.sh python3.14
 
 lint:
 	pycodestyle python bench setup.py

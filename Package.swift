@@ -11,7 +11,7 @@ import Foundation
 struct Python {
     let version: String
     let include: String
-    /// libpythonX.Y.a, when the interpreter has one.
+    /// libpythonX.Y.a, when the interpreter has one that links.
     let staticLibrary: String?
     let libraryDirectory: String
     let sharedLibrary: String
@@ -26,7 +26,10 @@ struct Python {
             static = os.path.join(v('LIBPL') or '', v('LIBRARY') or '')
             print('%d.%d' % sys.version_info[:2])
             print(sysconfig.get_paths()['include'])
-            print(static if os.path.isfile(static) else '')
+            # 3.14's static library leaves out the HACL* hashes that its
+            # built-in modules need (seen with Debian's 3.14.10).
+            usable = os.path.isfile(static) and sys.version_info < (3, 14)
+            print(static if usable else '')
             print(v('LIBDIR'))
             print(v('LDLIBRARY'))
             print(' '.join(v(k) or '' for k in ('MODLIBS', 'LIBS', 'SYSLIBS')))

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # The CPython interpreters to build and test qdb for, one path a line, one
 # per minor version: FIRST (the python `make install` targets; default
-# python3) first, then python3.11 to python3.13, the versions qdb supports,
+# python3) first, then python3.11 to python3.14, the versions qdb supports,
 # found on PATH or, failing that, the newest pyenv-installed release.
 set -euo pipefail
 first=${1:-python3}
@@ -13,7 +13,7 @@ if ! first_version=$(version_of "$first"); then
 fi
 command -v "$first"
 seen=" $first_version "
-for minor in 11 12 13; do
+for minor in 11 12 13 14; do
     [[ $seen == *" 3.$minor "* ]] && continue
     candidate=""
     if command -v "python3.$minor" >/dev/null && [ "$(version_of "python3.$minor")" = "3.$minor" ]; then

@@ -17,6 +17,9 @@ public enum ClientError: Error, Hashable, Sendable, CustomStringConvertible {
     case connectionLost(address: String)
     /// `qdb-cli run` could not set up the program, its server or its tracer.
     case cannotStartProgram(String)
+    /// `qdb-cli attach --pid` could not debug the process: why, and what
+    /// to do about it.
+    case cannotAttach(pid: Int32, reason: String)
 
     public var description: String {
         switch self {
@@ -38,6 +41,8 @@ public enum ClientError: Error, Hashable, Sendable, CustomStringConvertible {
             "connection to \(address) lost: the server went away"
         case .cannotStartProgram(let reason):
             reason
+        case .cannotAttach(let pid, let reason):
+            "cannot attach to process \(pid): \(reason)"
         }
     }
 }

@@ -55,17 +55,32 @@ public struct LaunchConfiguration: Hashable, Sendable {
 }
 
 /// `attach`'s arguments: a session already running on a qdb server, as
-/// `qdb-cli attach` takes them.
+/// `qdb-cli attach` takes them; or, with `processId` (debugpy's name), a
+/// running python program, as `qdb-cli attach --pid` takes it.
 public struct AttachConfiguration: Hashable, Sendable {
     /// The WebSocket address; `{uuid}` in it stands for `uuid`.
     public var url: String
     public var uuid: String
     public var authMessage: String
+    public var processID: Int32?
 
     init(_ json: JSONValue) throws(ConfigurationError) {
         url = try LaunchConfiguration.string(json, "url") ?? "ws://localhost:8002/{uuid}"
         uuid = try LaunchConfiguration.string(json, "uuid") ?? "qdb"
         authMessage = try LaunchConfiguration.string(json, "auth") ?? ""
+        switch json["processId"] {
+        case nil, .null?:
+            processID = nil
+        case let value?:
+            // Editors send it as a number, or as the string a process
+            // picker (`${command:pickProcess}`) gives.
+            guard let number = value.intValue ?? value.stringValue.flatMap({ Int($0) }), number > 0,
+                  let pid = Int32(exactly: number)
+            else {
+                throw ConfigurationError("attach: \"processId\" must be a process id")
+            }
+            processID = pid
+        }
     }
 }
 

@@ -81,8 +81,9 @@ extension DebugAdapter {
                 start = .starting(request, .launch(stopsOnEntry: configuration.stopsOnEntry))
                 return [.launch(configuration)]
             }
-            start = .starting(request, .attach)
-            return [.attach(try AttachConfiguration(request.arguments))]
+            let configuration = try AttachConfiguration(request.arguments)
+            start = .starting(request, .attach(ownsSession: configuration.processID != nil))
+            return [.attach(configuration)]
         } catch {
             start = .notYet
             return [.send(.response(.failure(request, error.message)))]
@@ -120,15 +121,19 @@ extension DebugAdapter {
     }
 
     /// A launched program is stopped with the session unless the editor
-    /// says otherwise; an attached one runs on, for the other clients.
+    /// says otherwise; an attached one runs on, for the other clients, or
+    /// untraced when attached by process id (`quit` in qdb-cli).
     private mutating func disconnect(_ request: DAPRequest, terminating: Bool?) -> [Action] {
         isDisconnecting = true
         let isLaunched = if case .started(.launch) = start { true } else { false }
+        let ownsSession = if case .started(.attach(ownsSession: true)) = start { true } else { false }
         let terminating = terminating ?? isLaunched
         var actions: [Action] = [.send(.response(.success(request)))]
         guard session != nil, model?.isEnded == false else { return actions + [.exit] }
         if terminating && !isLaunched {
             actions += self.request(.disable("hard"))
+        } else if ownsSession {
+            actions += self.request(.disable("soft"))
         }
         return actions + [.disconnect]
     }

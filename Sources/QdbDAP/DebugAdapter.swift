@@ -42,7 +42,9 @@ public struct DebugAdapter: Sendable {
 
     enum Mode: Hashable, Sendable {
         case launch(stopsOnEntry: Bool)
-        case attach
+        /// `ownsSession`: attached by process id, to a private session
+        /// that ends with this adapter.
+        case attach(ownsSession: Bool)
     }
 
     enum Start: Hashable, Sendable {

@@ -18,9 +18,11 @@ final class ChildProgram: @unchecked Sendable {
     private let lock = NSLock()
 
     /// `environment` is added to this process's; `directory` is the
-    /// program's working directory (this process's when nil).
+    /// program's working directory (this process's when nil). With
+    /// `logsOutput`, standard output goes to `errorLog` too.
     init(
-        executable: String, arguments: [String], environment: [String: String] = [:], directory: String? = nil
+        executable: String, arguments: [String], environment: [String: String] = [:], directory: String? = nil,
+        logsOutput: Bool = false
     ) throws(ClientError) {
         var template = Array("/tmp/qdb-run-stderr-XXXXXX".utf8CString)
         let log = mkstemp(&template)
@@ -33,14 +35,27 @@ final class ChildProgram: @unchecked Sendable {
         posix_spawn_file_actions_init(&actions)
         defer { posix_spawn_file_actions_destroy(&actions) }
         posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0)
-        posix_spawn_file_actions_addopen(&actions, 1, "/dev/null", O_WRONLY, 0)
         posix_spawn_file_actions_addopen(&actions, 2, errorLog, O_WRONLY | O_TRUNC, 0)
+        if logsOutput {
+            posix_spawn_file_actions_adddup2(&actions, 2, 1)
+        } else {
+            posix_spawn_file_actions_addopen(&actions, 1, "/dev/null", O_WRONLY, 0)
+        }
         var attributes = posix_spawnattr_t()
         posix_spawnattr_init(&attributes)
         defer { posix_spawnattr_destroy(&attributes) }
-        let newProcessGroup: Int16 = 0x02  // POSIX_SPAWN_SETPGROUP, hidden from Swift by feature macros
-        posix_spawnattr_setflags(&attributes, newProcessGroup)
+        // POSIX_SPAWN_SETPGROUP, SETSIGDEF and SETSIGMASK, hidden from
+        // Swift by feature macros. This process's threads block most
+        // signals, and a child would inherit that mask: gdb, for one,
+        // then never hears of its inferior's SIGCHLD and hangs.
+        let flags: Int16 = 0x02 | 0x04 | 0x08
+        posix_spawnattr_setflags(&attributes, flags)
         posix_spawnattr_setpgroup(&attributes, 0)
+        var signals = sigset_t()
+        sigemptyset(&signals)
+        posix_spawnattr_setsigmask(&attributes, &signals)
+        sigfillset(&signals)
+        posix_spawnattr_setsigdefault(&attributes, &signals)
         // Glibc's posix_spawn_file_actions_addchdir_np is hidden from
         // Swift by feature macros: coreutils' `env -C` changes directory.
         let command = directory.map { ["/usr/bin/env", "-C", $0, executable] + arguments } ?? [executable] + arguments

@@ -1,7 +1,6 @@
 #if canImport(Glibc)
 import Glibc
 #endif
-import Logging
 import QdbClientSession
 import QdbConnection
 import QdbProtocol
@@ -77,7 +76,7 @@ public enum ScriptSession {
         do throws(ClientError) {
             token = try AuthToken.random()
             interpreter = try ExecutableLocator.path(of: program.python ?? "qdb-python")
-            server = try await startServer(token: token)
+            server = try await PrivateServer.start(token: token, attachTimeout: attachTimeout)
         } catch {
             return .failed(error)
         }
@@ -161,23 +160,6 @@ public enum ScriptSession {
                 commands.append(.updateBreak(["number": number, "commands": .array(breakpoint.commands.map(JSONValue.string))]))
             }
             return commands
-        }
-    }
-
-    private static func startServer(token: String) async throws(ClientError) -> QdbServer {
-        var configuration = ServerConfiguration()
-        configuration.tracerPort = 0
-        configuration.clientPort = 0
-        configuration.tracerAuthToken = token
-        configuration.clientAuthToken = token
-        configuration.attachTimeout = attachTimeout
-        // The server's log would land in the middle of the session.
-        var logger = Logger(label: "qdb.server")
-        logger.logLevel = .critical
-        do {
-            return try await QdbServer.start(configuration, logger: logger)
-        } catch {
-            throw .cannotStartProgram("cannot start the debugging server: \(error)")
         }
     }
 }

@@ -29,21 +29,43 @@ struct Attach: AsyncParsableCommand {
     @Option(
         name: [.customShort("w"), .customLong("ws-address")],
         help: ArgumentHelp("The websocket address format string, containing {uuid}.", valueName: "ADDR-FMT"))
-    var wsAddress = "ws://localhost:8002/{uuid}"
+    var wsAddress = Self.defaultAddress
+    static let defaultAddress = "ws://localhost:8002/{uuid}"
 
     @Option(
         name: [.customShort("u"), .long],
         help: ArgumentHelp("The session uuid that you wish to connect to.", valueName: "UUID"))
-    var uuid = "qdb"
+    var uuid = Self.defaultUUID
+    static let defaultUUID = "qdb"
 
     @Option(
         name: [.customShort("a"), .customLong("auth-msg")],
         help: ArgumentHelp("The authentication message to send with the start event.", valueName: "AUTH-MSG"))
     var authMessage = ""
 
+    @Option(
+        help: ArgumentHelp(
+            "Attach to this running Python program instead (CPython 3.11+, with the qdb package); quit detaches.",
+            valueName: "PID"))
+    var pid: Int32?
+
     @OptionGroup var settings: Settings
 
+    func validate() throws {
+        if pid != nil && (wsAddress != Self.defaultAddress || uuid != Self.defaultUUID || !authMessage.isEmpty) {
+            throw ValidationError("--pid makes its own session: it takes no -w, -u or -a")
+        }
+    }
+
     func run() async throws {
+        if let pid {
+            try finish(await ProcessSession.run(pid: pid) { attachment in
+                var options = ClientOptions(
+                    address: attachment.address, uuid: attachment.uuid, authMessage: attachment.authMessage)
+                options.settings = settings.commands
+                return await TerminalClient.run(options)
+            })
+        }
         do {
             let address = try WebSocketAddress(format: wsAddress, uuid: uuid)
             var options = ClientOptions(address: address, uuid: uuid, authMessage: authMessage)

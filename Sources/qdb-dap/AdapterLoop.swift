@@ -15,7 +15,8 @@ struct AdapterLoop {
         /// A launched program's run: how to ask for its exit.
         case attachment(ScriptSession.Attachment)
         case connected(ServerConnection, authMessage: String)
-        /// The launcher is done: the program is stopped and the server down.
+        /// The launcher is done: the server is down, and a launched
+        /// program stopped.
         case launchEnded(ClientExit)
     }
 
@@ -119,30 +120,26 @@ struct AdapterLoop {
     }
 
     private mutating func launch(_ configuration: LaunchConfiguration) {
-        isLaunching = true
-        let inbox = self.inbox
-        let done = self.done
         let program = ScriptSession.ProgramSettings(
             python: configuration.python, environment: configuration.environment, directory: configuration.directory)
-        Task {
-            let exit = await ScriptSession.run(
+        runPrivateSession { inbox, connect in
+            await ScriptSession.run(
                 configuration.target, arguments: configuration.arguments, uuid: "qdb-dap", program: program
             ) { attachment in
                 inbox.yield(.attachment(attachment))
-                do throws(ClientError) {
-                    let connection = try await ServerConnection.connect(to: attachment.address)
-                    inbox.yield(.connected(connection, authMessage: attachment.authMessage))
-                } catch {
-                    inbox.yield(.adapter(.startFailed(error.description)))
-                }
-                for await _ in done {}
-                return .sessionOver
+                return await connect(attachment.address, attachment.authMessage)
             }
-            inbox.yield(.launchEnded(exit))
         }
     }
 
-    private func attach(_ configuration: AttachConfiguration) {
+    private mutating func attach(_ configuration: AttachConfiguration) {
+        if let pid = configuration.processID {
+            return runPrivateSession { _, connect in
+                await ProcessSession.run(pid: pid) { attachment in
+                    await connect(attachment.address, attachment.authMessage)
+                }
+            }
+        }
         let inbox = self.inbox
         Task {
             do throws(ClientError) {
@@ -152,6 +149,33 @@ struct AdapterLoop {
             } catch {
                 inbox.yield(.adapter(.startFailed(error.description)))
             }
+        }
+    }
+
+    /// A launcher's session (a launched program, or one attached by
+    /// process id): `run` starts it and calls `connect` with where to
+    /// attach; `connect` returns once the adapter is done, which lets the
+    /// launcher end the session.
+    private mutating func runPrivateSession(
+        _ run: @escaping @Sendable (
+            AsyncStream<Input>.Continuation, _ connect: @Sendable (WebSocketAddress, String) async -> ClientExit
+        ) async -> ClientExit
+    ) {
+        isLaunching = true
+        let inbox = self.inbox
+        let done = self.done
+        Task {
+            let exit = await run(inbox) { address, authMessage in
+                do throws(ClientError) {
+                    let connection = try await ServerConnection.connect(to: address)
+                    inbox.yield(.connected(connection, authMessage: authMessage))
+                } catch {
+                    inbox.yield(.adapter(.startFailed(error.description)))
+                }
+                for await _ in done {}
+                return .sessionOver
+            }
+            inbox.yield(.launchEnded(exit))
         }
     }
 }

@@ -465,7 +465,7 @@ import Testing
             qdb.set_trace(host='127.0.0.1', port=PORT, uuid='UUID')
             pid = os.fork()
             if pid == 0:
-                print('child')
+                print('child', flush=True)
                 os._exit(0)
             os.waitpid(pid, 0)
             print('parent')

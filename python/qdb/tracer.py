@@ -65,7 +65,9 @@ class Qdb(object):
 
     def set_trace(self, stackframe=None, stop=True):
         """Debug from `stackframe` (default: the caller) outwards. With
-        `stop`, stop at the next line; otherwise only at breakpoints."""
+        `stop`, stop at the next line; with 'next', at the next line of
+        `stackframe`, as pdb's `next` would; otherwise only at
+        breakpoints."""
         _qdb.set_trace(stackframe or sys._getframe().f_back, stop)
 
     def disable(self, mode='soft'):

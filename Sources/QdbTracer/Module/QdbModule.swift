@@ -19,11 +19,14 @@ enum QdbModule {
                 return .none
             }
         }),
-        Function(name: "set_trace", doc: "set_trace(frame, stop): debug this thread from frame out", body: { _, args, count in
+        Function(name: "set_trace", doc: "set_trace(frame, stop): debug this thread from frame out; stop: True, False or 'next' (at frame's next line)", body: { _, args, count in
             call(args, count, arity: 2) { arguments throws(PythonError) in
                 let frame = arguments[0].isNone
                     ? nil : arguments[0].framePointer
-                try activeSession().trace(from: frame, stopping: arguments[1].isTrue)
+                let stop = arguments[1]
+                let firstStop: TracerSession.FirstStop =
+                    if stop.stringValue == "next" { .nextLineOfFrame } else if try stop.isTrue { .nextEvent } else { .none }
+                try activeSession().trace(from: frame, firstStop: firstStop)
                 return .none
             }
         }),

@@ -1,0 +1,146 @@
+#if canImport(Glibc)
+import Glibc
+#endif
+import Foundation
+import QdbTestSupport
+import Testing
+
+/// `qdb-cli attach --pid`: the real client attaches to a python program it
+/// did not start (gdb below 3.14, sys.remote_exec from 3.14 on), debugs it,
+/// and leaves it running untraced.
+@Suite(.serialized) struct AttachByPIDTests {
+    static let waiting = Executables.packageRoot + "/Tests/EndToEndTests/ClientFixtures/waiting.py"
+
+    /// The fixture under the tested python, waiting for `stopFile`;
+    /// `importsQdb` puts the qdb package on its path.
+    func startProgram(in directory: String, stopFile: String, importsQdb: Bool) throws -> ChildProcess {
+        var environment: [String: String] = [:]
+        if importsQdb {
+            let extensionModule = try #require(
+                Executables.extensionModule, "build the _qdb extension first: make extension")
+            environment["PYTHONPATH"] = try Executables.installedPackage(extensionModule, in: directory)
+        }
+        let python = try Executables.python()
+        // -S: no site-packages, where an installed qdb might be.
+        let program = try ChildProcess(
+            python.contains("/") ? python : try Executables.searchPath(for: python), ["-S", Self.waiting, stopFile],
+            environment: environment)
+        _ = try program.waitForOutput(onStandardError: false) { $0.contains("ready\n") ? true : nil }
+        return program
+    }
+
+    func attach(_ pid: pid_t, home: String) throws -> PseudoTerminal {
+        let terminal = try PseudoTerminal(
+            executable: try Executables.path(of: "qdb-cli"), arguments: ["attach", "--pid", String(pid)],
+            environment: ["HOME": home, "TERM": "xterm", "PATH": "/usr/bin:/bin"])
+        return terminal
+    }
+
+    /// It stops in the program's own code and shows its stack; a variable
+    /// is read; it continues to a breakpoint; after `quit` it runs on
+    /// untraced and exits with its own code.
+    @Test func debugsARunningProgramAndLeavesItRunning() throws {
+        let directory = try makeScratchDirectory("qdb-attach-test")
+        defer { try? FileManager.default.removeItem(atPath: directory) }
+        let stopFile = directory + "/stop"
+        let program = try startProgram(in: directory, stopFile: stopFile, importsQdb: true)
+        defer { program.kill() }
+        let terminal = try attach(program.pid, home: directory)
+        let file = Self.waiting
+        // The client may prompt before the program stops.
+        try terminal.waitFor("> \(file)(", timeout: .seconds(60))
+        terminal.type("w\r")
+        try terminal.waitFor("\(file)(1")
+        try terminal.waitFor(")<module>()\n")
+        terminal.type("tbreak \(file):14\r")
+        try terminal.waitFor("Breakpoint 1 at \(file):14\n")
+        terminal.type("c\r")
+        try terminal.waitFor("> \(file)(14)<module>()\n-> rounds += 1\n")
+        terminal.type("p rounds > 0, stop_file\r")
+        try terminal.waitFor("(True, '\(stopFile)')\n")
+        terminal.type("quit\r")
+        try terminal.waitFor("Disabled, goodbye.\n")
+        #expect(try terminal.waitForExit() == 0)
+        #expect(program.isRunning, "the program runs on after quit")
+        #expect(FileManager.default.createFile(atPath: stopFile, contents: nil))
+        #expect(program.waitForExit(timeout: 20) == 3)
+        #expect(program.standardOutput.hasSuffix("done after True\n"), "its output is its own again")
+    }
+
+    /// qdb-dap's `attach` with `processId`: the same, for an editor; its
+    /// `disconnect` leaves the program running untraced.
+    @Test func anEditorAttachesByProcessID() throws {
+        let directory = try makeScratchDirectory("qdb-attach-test")
+        defer { try? FileManager.default.removeItem(atPath: directory) }
+        let stopFile = directory + "/stop"
+        let program = try startProgram(in: directory, stopFile: stopFile, importsQdb: true)
+        defer { program.kill() }
+        let client = try DAPTestClient()
+        try client.succeed("initialize", ["adapterID": "qdb"])
+        #expect(try client.request("attach", ["processId": "x"])["message"] == "attach: \"processId\" must be a process id")
+        try client.succeed("attach", ["processId": .string(String(program.pid))])
+        try client.succeed("configurationDone")
+        #expect(try client.event("stopped")["reason"] == "pause")
+        let stack = try client.succeed("stackTrace", ["threadId": 1])["stackFrames"]?.arrayValue ?? []
+        #expect(stack.last?["name"] == "<module>")
+        #expect(stack.last?["source"]?["path"] == .string(Self.waiting))
+        let value = try client.succeed(
+            "evaluate", ["expression": "rounds > 0", "frameId": stack.last?["id"] ?? 0, "context": "repl"])
+        #expect(value["result"] == "True")
+        try client.succeed("disconnect")
+        #expect(try client.waitForClose())
+        #expect(program.isRunning, "the program runs on after disconnect")
+        #expect(FileManager.default.createFile(atPath: stopFile, contents: nil))
+        #expect(program.waitForExit(timeout: 20) == 3)
+        #expect(program.standardOutput.hasSuffix("done after True\n"))
+    }
+
+    /// A program whose python cannot import qdb is told so, and runs on.
+    @Test func explainsAProgramWithoutQdb() throws {
+        let directory = try makeScratchDirectory("qdb-attach-test")
+        defer { try? FileManager.default.removeItem(atPath: directory) }
+        let stopFile = directory + "/stop"
+        let program = try startProgram(in: directory, stopFile: stopFile, importsQdb: false)
+        defer { program.kill() }
+        let terminal = try attach(program.pid, home: directory)
+        try terminal.waitFor("qdb-cli: cannot attach to process \(program.pid): its python (", timeout: .seconds(60))
+        try terminal.waitFor("cannot import qdb (No module named 'qdb'): install qdb for it")
+        #expect(try terminal.waitForExit() == 1)
+        #expect(FileManager.default.createFile(atPath: stopFile, contents: nil))
+        #expect(program.waitForExit(timeout: 20) == 3)
+    }
+
+    /// No process, and a process that is not python, are refused at once.
+    @Test func refusesWhatIsNotAPythonProcess() throws {
+        let directory = try makeScratchDirectory("qdb-attach-test")
+        defer { try? FileManager.default.removeItem(atPath: directory) }
+        let sleeper = try ChildProcess("/bin/sleep", ["30"])
+        defer { sleeper.kill() }
+        let terminal = try attach(sleeper.pid, home: directory)
+        try terminal.waitFor("qdb-cli: cannot attach to process \(sleeper.pid): ")
+        try terminal.waitFor("sleep is not CPython")
+        #expect(try terminal.waitForExit() == 1)
+        sleeper.kill()
+        let gone = try attach(sleeper.pid, home: directory)
+        try gone.waitFor("qdb-cli: cannot attach to process \(sleeper.pid): no such process")
+        #expect(try gone.waitForExit() == 1)
+    }
+
+    /// A process of another user is refused with what to do, before any
+    /// ptrace: run as root, qdb-cli is made `nobody` by setpriv.
+    @Test(.enabled(if: getuid() == 0 && (try? Executables.searchPath(for: "setpriv")) != nil, "needs root and setpriv"))
+    func explainsAProcessOfAnotherUser() throws {
+        let directory = try makeScratchDirectory("qdb-attach-test")
+        defer { try? FileManager.default.removeItem(atPath: directory) }
+        let sleeper = try ChildProcess("/bin/sleep", ["30"])
+        defer { sleeper.kill() }
+        let terminal = try PseudoTerminal(
+            executable: try Executables.searchPath(for: "setpriv"),
+            arguments: ["--reuid=65534", "--regid=65534", "--clear-groups", try Executables.path(of: "qdb-cli"),
+                        "attach", "--pid", String(sleeper.pid)],
+            environment: ["HOME": directory, "TERM": "xterm", "PATH": "/usr/bin:/bin"])
+        try terminal.waitFor(
+            "qdb-cli: cannot attach to process \(sleeper.pid): it belongs to another user; attach as that user, or as root")
+        #expect(try terminal.waitForExit() == 1)
+    }
+}
