@@ -44,6 +44,9 @@ if [ -n "${QDB_UNSTABLE_ROOT:-}" ]; then
     keep=1
 else
     root=$(mktemp -d /var/tmp/qdb-unstable-root.XXXXXX)
+    # mktemp's 0700 would be the root's /, which other users (the tests
+    # run some programs as nobody) must be able to enter.
+    chmod 755 "$root"
     keep=0
 fi
 mounted=()

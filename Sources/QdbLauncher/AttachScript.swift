@@ -5,16 +5,16 @@ import Foundation
 import QdbClientSession
 
 /// The Python that `qdb-cli attach --pid` has the process run, in a private
-/// folder (mode 0700, owned by the process's user): `attach.py` imports
+/// folder (mode 0700; handed to the process's user when qdb-cli runs as
+/// root), removed with this object: `attach.py` imports
 /// qdb and starts tracing to the private server (`qdb._attach.start`),
 /// which writes `result`, "ok" or why not. The auth token is in
 /// `attach.py` only, never on a command line.
 final class AttachScript: Sendable {
-    let folder: String
-    /// The one line that runs `attach.py` in a namespace of its own, so
-    /// that nothing is added to the program's `__main__`: what gdb passes
-    /// to PyRun_SimpleString, and the file `sys.remote_exec` runs.
-    let launcher: String
+    private let folder: String
+    /// The file the program runs (`sys.remote_exec`'s, or gdb's
+    /// PyRun_SimpleFileExFlags): one line that runs `attach.py` in a
+    /// namespace of its own, so that nothing is added to `__main__`.
     let launcherPath: String
     private let resultPath: String
     private let pid: Int32
@@ -30,7 +30,7 @@ final class AttachScript: Sendable {
         resultPath = folder + "/result"
         let body = folder + "/attach.py"
         launcherPath = folder + "/launch.py"
-        launcher = "exec(compile(open(\(Self.literal(body))).read(), \(Self.literal(body)), 'exec'), "
+        let launcher = "exec(compile(open(\(Self.literal(body))).read(), \(Self.literal(body)), 'exec'), "
             + "{'__name__': '__qdb_attach__'})"
         let options = [
             "host='127.0.0.1'", "port=\(port)", "uuid=\(Self.literal(uuid))", "auth_msg=\(Self.literal(token))",

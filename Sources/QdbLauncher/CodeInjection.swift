@@ -5,8 +5,8 @@ import QdbClientSession
 
 /// Has a running CPython process run the attach script, in its main
 /// thread: `sys.remote_exec` (PEP 768) from 3.14 on, run by a python of
-/// the process's own version; below that gdb, which attaches, calls
-/// `PyRun_SimpleString` under the GIL, and detaches, as debugpy does.
+/// the process's own version; below that gdb, which attaches, runs the
+/// script's file under the GIL, and detaches, as debugpy does.
 /// Both need ptrace's permission (the same user, or root, and Yama's and
 /// the container's consent), as `pdb -p` does.
 enum CodeInjection {

@@ -38,7 +38,7 @@ import Testing
 
     /// It stops in the program's own code and shows its stack; a variable
     /// is read; it continues to a breakpoint; after `quit` it runs on
-    /// untraced and exits with its own code.
+    /// untraced, can be attached again, and exits with its own code.
     @Test func debugsARunningProgramAndLeavesItRunning() throws {
         let directory = try makeScratchDirectory("qdb-attach-test")
         defer { try? FileManager.default.removeItem(atPath: directory) }
@@ -62,6 +62,14 @@ import Testing
         try terminal.waitFor("Disabled, goodbye.\n")
         #expect(try terminal.waitForExit() == 0)
         #expect(program.isRunning, "the program runs on after quit")
+
+        // Attaching again works the same.
+        let again = try attach(program.pid, home: directory)
+        try again.waitFor("> \(file)(", timeout: .seconds(60))
+        again.type("p rounds > 1\r")
+        try again.waitFor("True\n")
+        again.type("quit\r")
+        #expect(try again.waitForExit() == 0)
         #expect(FileManager.default.createFile(atPath: stopFile, contents: nil))
         #expect(program.waitForExit(timeout: 20) == 3)
         #expect(program.standardOutput.hasSuffix("done after True\n"), "its output is its own again")
