@@ -18,6 +18,8 @@ final class AttachScript: Sendable {
     let launcherPath: String
     private let resultPath: String
     private let pid: Int32
+    /// How the script's result starts when the program has no qdb.
+    private static let importFailure = "no qdb: "
 
     /// The server is on this machine's loopback at `port`.
     init(for process: PythonProcess, port: Int, uuid: String, token: String) throws(ClientError) {
@@ -42,7 +44,7 @@ final class AttachScript: Sendable {
                 from qdb import _attach
             except ImportError as error:
                 with open(\(Self.literal(resultPath)), 'w') as result:
-                    result.write('no qdb: %s' % error)
+                    result.write('\(Self.importFailure)%s' % error)
             else:
                 _attach.start(\(Self.literal(resultPath)), \(options.joined(separator: ", ")))
 
@@ -76,10 +78,10 @@ final class AttachScript: Sendable {
                 if result == "ok" {
                     return
                 }
-                if result.hasPrefix("no qdb: ") {
+                if result.hasPrefix(Self.importFailure) {
                     throw .cannotAttach(
                         pid: pid,
-                        reason: "its python (\(executable)) cannot import qdb (\(result.dropFirst(8))): "
+                        reason: "its python (\(executable)) cannot import qdb (\(result.dropFirst(Self.importFailure.count))): "
                             + "install qdb for it, `make install PYTHON=\(executable)` in qdb's source folder")
                 }
                 throw .cannotAttach(pid: pid, reason: "qdb could not start in it: \(result)")

@@ -31,7 +31,7 @@ struct PythonProcess {
         let count = readlink("/proc/\(pid)/exe", &buffer, buffer.count - 1)
         guard count > 0 else {
             let reason = errno == EACCES || errno == EPERM
-                ? "it belongs to another user; attach as that user, or as root"
+                ? Self.anotherUsersAdvice
                 : "cannot read /proc/\(pid)/exe: \(String(cString: strerror(errno)))"
             throw .cannotAttach(pid: pid, reason: reason)
         }
@@ -82,8 +82,28 @@ struct PythonProcess {
         case "3":
             return "Yama's ptrace_scope is 3, which forbids tracing until the next boot"
         default:
-            return "the process belongs to another user (attach as that user), "
-                + "or this container lacks CAP_SYS_PTRACE (docker run --cap-add=SYS_PTRACE)"
+            return anotherUsersAdvice
         }
+    }
+
+    /// A process of another user may be traced by root only, and only with
+    /// CAP_SYS_PTRACE, which containers drop by default.
+    private static var anotherUsersAdvice: String {
+        guard geteuid() == 0 else {
+            return "it belongs to another user; attach as that user, or as root"
+        }
+        return hasPtraceCapability
+            ? "ptrace was refused"
+            : "it belongs to another user, and qdb-cli runs without CAP_SYS_PTRACE, "
+                + "which a container drops unless given it (docker run --cap-add=SYS_PTRACE)"
+    }
+
+    /// CAP_SYS_PTRACE (bit 19) in this process's effective capabilities.
+    private static var hasPtraceCapability: Bool {
+        let status = (try? String(contentsOfFile: "/proc/self/status", encoding: .utf8)) ?? ""
+        guard let line = status.split(separator: "\n").first(where: { $0.hasPrefix("CapEff:") }),
+              let mask = UInt64(line.dropFirst("CapEff:".count).trimmingCharacters(in: .whitespaces), radix: 16)
+        else { return true }
+        return mask & (1 << 19) != 0
     }
 }

@@ -135,20 +135,32 @@ import Testing
     }
 
     /// A process of another user is refused with what to do, before any
-    /// ptrace: run as root, qdb-cli is made `nobody` by setpriv.
+    /// ptrace: qdb-cli run as `nobody`, then as root without
+    /// CAP_SYS_PTRACE (as in a container), by setpriv.
     @Test(.enabled(if: getuid() == 0 && (try? Executables.searchPath(for: "setpriv")) != nil, "needs root and setpriv"))
     func explainsAProcessOfAnotherUser() throws {
         let directory = try makeScratchDirectory("qdb-attach-test")
         defer { try? FileManager.default.removeItem(atPath: directory) }
-        let sleeper = try ChildProcess("/bin/sleep", ["30"])
-        defer { sleeper.kill() }
-        let terminal = try PseudoTerminal(
-            executable: try Executables.searchPath(for: "setpriv"),
-            arguments: ["--reuid=65534", "--regid=65534", "--clear-groups", try Executables.path(of: "qdb-cli"),
-                        "attach", "--pid", String(sleeper.pid)],
-            environment: ["HOME": directory, "TERM": "xterm", "PATH": "/usr/bin:/bin"])
-        try terminal.waitFor(
-            "qdb-cli: cannot attach to process \(sleeper.pid): it belongs to another user; attach as that user, or as root")
-        #expect(try terminal.waitForExit() == 1)
+        let setpriv = try Executables.searchPath(for: "setpriv")
+        let asNobody = ["--reuid=65534", "--regid=65534", "--clear-groups"]
+        func attach(_ pid: pid_t, as privileges: [String]) throws -> PseudoTerminal {
+            try PseudoTerminal(
+                executable: setpriv,
+                arguments: privileges + [try Executables.path(of: "qdb-cli"), "attach", "--pid", String(pid)],
+                environment: ["HOME": directory, "TERM": "xterm", "PATH": "/usr/bin:/bin"])
+        }
+        let rootsSleeper = try ChildProcess("/bin/sleep", ["30"])
+        defer { rootsSleeper.kill() }
+        let nobody = try attach(rootsSleeper.pid, as: asNobody)
+        try nobody.waitFor(
+            "qdb-cli: cannot attach to process \(rootsSleeper.pid): it belongs to another user; attach as that user, or as root")
+        #expect(try nobody.waitForExit() == 1)
+
+        let nobodysSleeper = try ChildProcess(setpriv, asNobody + ["/bin/sleep", "30"])
+        defer { nobodysSleeper.kill() }
+        let contained = try attach(nobodysSleeper.pid, as: ["--bounding-set=-sys_ptrace", "--inh-caps=-sys_ptrace"])
+        try contained.waitFor("qdb-cli: cannot attach to process \(nobodysSleeper.pid): it belongs to another user, ")
+        try contained.waitFor("runs without CAP_SYS_PTRACE, which a container drops unless given it")
+        #expect(try contained.waitForExit() == 1)
     }
 }

@@ -34,8 +34,8 @@ def start(result, **options):
 
 
 def _is_injected(code, folder):
-    """The script's frames: its files, and the '<string>' code that runs
-    them (sys.remote_exec's, gdb's), which names them."""
+    """The script's frames: its files, and the '<string>' code that
+    sys.remote_exec runs the first one as, which names the second."""
     return code.co_filename.startswith(folder) or any(
         isinstance(constant, str) and constant.startswith(folder)
         for constant in code.co_consts)
