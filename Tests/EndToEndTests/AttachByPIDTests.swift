@@ -38,7 +38,8 @@ import Testing
 
     /// It stops in the program's own code and shows its stack; a variable
     /// is read; it continues to a breakpoint; after `quit` it runs on
-    /// untraced, can be attached again, and exits with its own code.
+    /// untraced with its own signal handler, can be attached again, and
+    /// exits with its own code.
     @Test func debugsARunningProgramAndLeavesItRunning() throws {
         let directory = try makeScratchDirectory("qdb-attach-test")
         defer { try? FileManager.default.removeItem(atPath: directory) }
@@ -52,16 +53,19 @@ import Testing
         terminal.type("w\r")
         try terminal.waitFor("\(file)(1")
         try terminal.waitFor(")<module>()\n")
-        terminal.type("tbreak \(file):14\r")
-        try terminal.waitFor("Breakpoint 1 at \(file):14\n")
+        terminal.type("tbreak \(file):16\r")
+        try terminal.waitFor("Breakpoint 1 at \(file):16\n")
         terminal.type("c\r")
-        try terminal.waitFor("> \(file)(14)<module>()\n-> rounds += 1\n")
+        try terminal.waitFor("> \(file)(16)<module>()\n-> rounds += 1\n")
         terminal.type("p rounds > 0, stop_file\r")
         try terminal.waitFor("(True, '\(stopFile)')\n")
         terminal.type("quit\r")
         try terminal.waitFor("Disabled, goodbye.\n")
         #expect(try terminal.waitForExit() == 0)
         #expect(program.isRunning, "the program runs on after quit")
+        // Its own SIGUSR2 handler, which qdb's pause signal would replace.
+        program.send(signal: SIGUSR2)
+        _ = try program.waitForOutput(onStandardError: false) { $0.contains("usr2\n") ? true : nil }
 
         // Attaching again works the same.
         let again = try attach(program.pid, home: directory)

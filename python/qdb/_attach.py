@@ -6,6 +6,7 @@ connects to qdb-cli's private server and stops the program at its next
 line, as `set_trace` there would.
 """
 import os
+import signal
 import sys
 
 from qdb.config import QdbConfig
@@ -22,8 +23,14 @@ def start(result, **options):
     frame = sys._getframe(1)
     while frame is not None and _is_injected(frame.f_code, folder):
         frame = frame.f_back
+    # The program's own handler of the pause signal stays: it is not ours
+    # to take (gunicorn upgrades on SIGUSR2), and clients pause through
+    # the server.
+    handler = signal.getsignal(signal.SIGUSR2)
     try:
         qdb = Qdb._create(QdbConfig(**options), skip_directories=[folder])
+        if handler is not None:
+            signal.signal(signal.SIGUSR2, handler)
     except BaseException as error:
         _report(result, '%s: %s' % (type(error).__name__, error))
         return

@@ -1,4 +1,5 @@
 import os
+import signal
 import sys
 import time
 
@@ -7,6 +8,7 @@ def wait(seconds):
     time.sleep(seconds)
 
 
+signal.signal(signal.SIGUSR2, lambda *_: print('usr2', flush=True))
 stop_file = sys.argv[1]
 print('ready', flush=True)
 rounds = 0
