@@ -82,6 +82,9 @@ bind() {
     mkdir -p "$root$1"
     mount --bind "$1" "$root$1"
     mounted+=("$root$1")
+    # Where / is a shared mount (systemd's default), what is mounted under
+    # this bind would also appear under the host's folder.
+    mount --make-private "$root$1"
 }
 mount -t proc proc "$root/proc"
 mounted+=("$root/proc")

@@ -30,10 +30,9 @@ import Testing
     }
 
     func attach(_ pid: pid_t, home: String) throws -> PseudoTerminal {
-        let terminal = try PseudoTerminal(
+        try PseudoTerminal(
             executable: try Executables.path(of: "qdb-cli"), arguments: ["attach", "--pid", String(pid)],
             environment: ["HOME": home, "TERM": "xterm", "PATH": "/usr/bin:/bin"])
-        return terminal
     }
 
     /// It stops in the program's own code and shows its stack; a variable
