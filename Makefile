@@ -92,7 +92,7 @@ test: deps
 # CPython 3.14, which neither Debian 12 nor pyenv installs here: the
 # tracer's and the Python package's tests, and the conformance suite, in a
 # Debian unstable root that has python3.14 (tools/unstable-root.sh: root
-# and debootstrap, about 2 minutes to make the root).
+# and debootstrap; about 5 minutes here, the root made in under one).
 test-3.14: deps
 	@command -v debootstrap >/dev/null || { \
 		$(SUDO) apt-get update && $(SUDO) apt-get install -y --no-install-recommends debootstrap; }
