@@ -1,5 +1,6 @@
 import Logging
 import QdbClientSession
+import QdbConnection
 import QdbServer
 
 /// The qdb server a launcher (`qdb-cli run`, `qdb-cli attach --pid`,
@@ -21,5 +22,19 @@ enum PrivateServer {
         } catch {
             throw .cannotStartProgram("cannot start the debugging server: \(error)")
         }
+    }
+}
+
+/// Where a client attaches to a session on a private server.
+public struct PrivateSession: Sendable {
+    public let address: WebSocketAddress
+    public let uuid: String
+    /// The server's random token: the client's `start` payload.
+    public let authMessage: String
+
+    init(server: QdbServer, uuid: String, token: String) {
+        address = WebSocketAddress(host: "127.0.0.1", port: server.clientPort, path: "/" + uuid)
+        self.uuid = uuid
+        authMessage = token
     }
 }

@@ -13,19 +13,11 @@ import QdbServer
 /// after `set_trace`. When the client is done (`quit` detaches), the
 /// program runs on untraced.
 public enum ProcessSession {
-    /// Where and how the client attaches.
-    public struct Attachment: Sendable {
-        public let address: WebSocketAddress
-        public let uuid: String
-        /// The session's random token: the client's `start` payload.
-        public let authMessage: String
-    }
-
     /// How long the program may take to run the attach script: it runs
     /// between two bytecodes, after a system call it is blocked in.
     static let scriptTimeout: Duration = .seconds(30)
 
-    public static func run(pid: Int32, attach: (Attachment) async -> ClientExit) async -> ClientExit {
+    public static func run(pid: Int32, attach: (PrivateSession) async -> ClientExit) async -> ClientExit {
         let server: QdbServer
         let token: String
         let process: PythonProcess
@@ -46,8 +38,7 @@ public enum ProcessSession {
             await server.shutdown()
             return .failed(error)
         }
-        let address = WebSocketAddress(host: "127.0.0.1", port: server.clientPort, path: "/" + uuid)
-        let exit = await attach(Attachment(address: address, uuid: uuid, authMessage: token))
+        let exit = await attach(PrivateSession(server: server, uuid: uuid, token: token))
         await server.shutdown()
         return exit
     }

@@ -19,10 +19,7 @@ import QdbServer
 public enum ScriptSession {
     /// Where and how the client attaches to one run of the program.
     public struct Attachment: Sendable {
-        public let address: WebSocketAddress
-        public let uuid: String
-        /// The run's random token: the client's `start` payload.
-        public let authMessage: String
+        public let session: PrivateSession
         /// To send right after `start`: the caller's settings, and for a
         /// restart the breakpoints to set again.
         public let settings: [Command]
@@ -127,9 +124,8 @@ public enum ScriptSession {
             await server.shutdown()
             return true
         }
-        let address = WebSocketAddress(host: "127.0.0.1", port: server.clientPort, path: "/" + uuid)
         let exit = await attach(Attachment(
-            address: address, uuid: uuid, authMessage: token, settings: settings, target: target,
+            session: PrivateSession(server: server, uuid: uuid, token: token), settings: settings, target: target,
             arguments: arguments, isRestart: isRestart, programExit: { await program.exitCode(within: $0) }))
         watcher.cancel()
         let programDiedFirst = await watcher.value

@@ -59,9 +59,8 @@ struct Attach: AsyncParsableCommand {
 
     func run() async throws {
         if let pid {
-            try finish(await ProcessSession.run(pid: pid) { attachment in
-                var options = ClientOptions(
-                    address: attachment.address, uuid: attachment.uuid, authMessage: attachment.authMessage)
+            try finish(await ProcessSession.run(pid: pid) { session in
+                var options = ClientOptions(session)
                 options.settings = settings.commands
                 return await TerminalClient.run(options)
             })
@@ -118,12 +117,18 @@ struct Run: AsyncParsableCommand {
                     "Restarting \(attachment.target.name) with arguments:", "\t" + attachment.arguments.joined(separator: " "),
                 ])
             }
-            var options = ClientOptions(
-                address: attachment.address, uuid: attachment.uuid, authMessage: attachment.authMessage)
+            var options = ClientOptions(attachment.session)
             options.settings = attachment.settings
             options.canRestart = true
             return await TerminalClient.run(options)
         })
+    }
+}
+
+extension ClientOptions {
+    /// For a session on the launcher's private server.
+    init(_ session: PrivateSession) {
+        self.init(address: session.address, uuid: session.uuid, authMessage: session.authMessage)
     }
 }
 

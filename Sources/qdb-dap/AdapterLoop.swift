@@ -127,7 +127,7 @@ struct AdapterLoop {
                 configuration.target, arguments: configuration.arguments, uuid: "qdb-dap", program: program
             ) { attachment in
                 inbox.yield(.attachment(attachment))
-                return await connect(attachment.address, attachment.authMessage)
+                return await connect(attachment.session)
             }
         }
     }
@@ -135,9 +135,7 @@ struct AdapterLoop {
     private mutating func attach(_ configuration: AttachConfiguration) {
         if let pid = configuration.processID {
             return runPrivateSession { _, connect in
-                await ProcessSession.run(pid: pid) { attachment in
-                    await connect(attachment.address, attachment.authMessage)
-                }
+                await ProcessSession.run(pid: pid, attach: connect)
             }
         }
         let inbox = self.inbox
@@ -158,17 +156,17 @@ struct AdapterLoop {
     /// launcher end the session.
     private mutating func runPrivateSession(
         _ run: @escaping @Sendable (
-            AsyncStream<Input>.Continuation, _ connect: @Sendable (WebSocketAddress, String) async -> ClientExit
+            AsyncStream<Input>.Continuation, _ connect: @Sendable (PrivateSession) async -> ClientExit
         ) async -> ClientExit
     ) {
         isLaunching = true
         let inbox = self.inbox
         let done = self.done
         Task {
-            let exit = await run(inbox) { address, authMessage in
+            let exit = await run(inbox) { session in
                 do throws(ClientError) {
-                    let connection = try await ServerConnection.connect(to: address)
-                    inbox.yield(.connected(connection, authMessage: authMessage))
+                    let connection = try await ServerConnection.connect(to: session.address)
+                    inbox.yield(.connected(connection, authMessage: session.authMessage))
                 } catch {
                     inbox.yield(.adapter(.startFailed(error.description)))
                 }

@@ -9,25 +9,7 @@ import Testing
 /// did not start (gdb below 3.14, sys.remote_exec from 3.14 on), debugs it,
 /// and leaves it running untraced.
 @Suite(.serialized) struct AttachByPIDTests {
-    static let waiting = Executables.packageRoot + "/Tests/EndToEndTests/ClientFixtures/waiting.py"
-
-    /// The fixture under the tested python, waiting for `stopFile`;
-    /// `importsQdb` puts the qdb package on its path.
-    func startProgram(in directory: String, stopFile: String, importsQdb: Bool) throws -> ChildProcess {
-        var environment: [String: String] = [:]
-        if importsQdb {
-            let extensionModule = try #require(
-                Executables.extensionModule, "build the _qdb extension first: make extension")
-            environment["PYTHONPATH"] = try Executables.installedPackage(extensionModule, in: directory)
-        }
-        let python = try Executables.python()
-        // -S: no site-packages, where an installed qdb might be.
-        let program = try ChildProcess(
-            python.contains("/") ? python : try Executables.searchPath(for: python), ["-S", Self.waiting, stopFile],
-            environment: environment)
-        _ = try program.waitForOutput(onStandardError: false) { $0.contains("ready\n") ? true : nil }
-        return program
-    }
+    static let waiting = WaitingProgram.script
 
     func attach(_ pid: pid_t, home: String) throws -> PseudoTerminal {
         try PseudoTerminal(
@@ -40,12 +22,8 @@ import Testing
     /// untraced with its own signal handler, can be attached again, and
     /// exits with its own code.
     @Test func debugsARunningProgramAndLeavesItRunning() throws {
-        let directory = try makeScratchDirectory("qdb-attach-test")
-        defer { try? FileManager.default.removeItem(atPath: directory) }
-        let stopFile = directory + "/stop"
-        let program = try startProgram(in: directory, stopFile: stopFile, importsQdb: true)
-        defer { program.kill() }
-        let terminal = try attach(program.pid, home: directory)
+        let program = try WaitingProgram(importsQdb: true)
+        let terminal = try attach(program.pid, home: program.directory)
         let file = Self.waiting
         // The client may prompt before the program stops.
         try terminal.waitFor("> \(file)(", timeout: .seconds(60))
@@ -57,35 +35,30 @@ import Testing
         terminal.type("c\r")
         try terminal.waitFor("> \(file)(16)<module>()\n-> rounds += 1\n")
         terminal.type("p rounds > 0, stop_file\r")
-        try terminal.waitFor("(True, '\(stopFile)')\n")
+        try terminal.waitFor("(True, '\(program.stopFile)')\n")
         terminal.type("quit\r")
         try terminal.waitFor("Disabled, goodbye.\n")
         #expect(try terminal.waitForExit() == 0)
-        #expect(program.isRunning, "the program runs on after quit")
+        #expect(program.process.isRunning, "the program runs on after quit")
         // Its own SIGUSR2 handler, which qdb's pause signal would replace.
-        program.send(signal: SIGUSR2)
-        _ = try program.waitForOutput(onStandardError: false) { $0.contains("usr2\n") ? true : nil }
+        program.process.send(signal: SIGUSR2)
+        _ = try program.process.waitForOutput(onStandardError: false) { $0.contains("usr2\n") ? true : nil }
 
         // Attaching again works the same.
-        let again = try attach(program.pid, home: directory)
+        let again = try attach(program.pid, home: program.directory)
         try again.waitFor("> \(file)(", timeout: .seconds(60))
         again.type("p rounds > 1\r")
         try again.waitFor("True\n")
         again.type("quit\r")
         #expect(try again.waitForExit() == 0)
-        #expect(FileManager.default.createFile(atPath: stopFile, contents: nil))
-        #expect(program.waitForExit(timeout: 20) == 3)
-        #expect(program.standardOutput.hasSuffix("done after True\n"), "its output is its own again")
+        #expect(program.finish() == 3)
+        #expect(program.process.standardOutput.hasSuffix("done after True\n"), "its output is its own again")
     }
 
     /// qdb-dap's `attach` with `processId`: the same, for an editor; its
     /// `disconnect` leaves the program running untraced.
     @Test func anEditorAttachesByProcessID() throws {
-        let directory = try makeScratchDirectory("qdb-attach-test")
-        defer { try? FileManager.default.removeItem(atPath: directory) }
-        let stopFile = directory + "/stop"
-        let program = try startProgram(in: directory, stopFile: stopFile, importsQdb: true)
-        defer { program.kill() }
+        let program = try WaitingProgram(importsQdb: true)
         let client = try DAPTestClient()
         try client.succeed("initialize", ["adapterID": "qdb"])
         #expect(try client.request("attach", ["processId": "x"])["message"] == "attach: \"processId\" must be a process id")
@@ -100,25 +73,19 @@ import Testing
         #expect(value["result"] == "True")
         try client.succeed("disconnect")
         #expect(try client.waitForClose())
-        #expect(program.isRunning, "the program runs on after disconnect")
-        #expect(FileManager.default.createFile(atPath: stopFile, contents: nil))
-        #expect(program.waitForExit(timeout: 20) == 3)
-        #expect(program.standardOutput.hasSuffix("done after True\n"))
+        #expect(program.process.isRunning, "the program runs on after disconnect")
+        #expect(program.finish() == 3)
+        #expect(program.process.standardOutput.hasSuffix("done after True\n"))
     }
 
     /// A program whose python cannot import qdb is told so, and runs on.
     @Test func explainsAProgramWithoutQdb() throws {
-        let directory = try makeScratchDirectory("qdb-attach-test")
-        defer { try? FileManager.default.removeItem(atPath: directory) }
-        let stopFile = directory + "/stop"
-        let program = try startProgram(in: directory, stopFile: stopFile, importsQdb: false)
-        defer { program.kill() }
-        let terminal = try attach(program.pid, home: directory)
+        let program = try WaitingProgram(importsQdb: false)
+        let terminal = try attach(program.pid, home: program.directory)
         try terminal.waitFor("qdb-cli: cannot attach to process \(program.pid): its python (", timeout: .seconds(60))
         try terminal.waitFor("cannot import qdb (No module named 'qdb'): install qdb for it")
         #expect(try terminal.waitForExit() == 1)
-        #expect(FileManager.default.createFile(atPath: stopFile, contents: nil))
-        #expect(program.waitForExit(timeout: 20) == 3)
+        #expect(program.finish() == 3)
     }
 
     /// No process, and a process that is not python, are refused at once.
@@ -165,5 +132,52 @@ import Testing
         try contained.waitFor("qdb-cli: cannot attach to process \(nobodysSleeper.pid): it belongs to another user, ")
         try contained.waitFor("runs without CAP_SYS_PTRACE, which a container drops unless given it")
         #expect(try contained.waitForExit() == 1)
+    }
+}
+
+/// Tests/EndToEndTests/ClientFixtures/waiting.py under the tested python,
+/// in a scratch folder, looping until `finish`; killed, and its folder
+/// removed, with this object.
+final class WaitingProgram {
+    static let script = Executables.packageRoot + "/Tests/EndToEndTests/ClientFixtures/waiting.py"
+    let directory: String
+    /// The file whose existence ends the program's loop.
+    let stopFile: String
+    let process: ChildProcess
+
+    /// `importsQdb` puts the qdb package on the program's path.
+    init(importsQdb: Bool) throws {
+        directory = try makeScratchDirectory("qdb-attach-test")
+        stopFile = directory + "/stop"
+        do {
+            var environment: [String: String] = [:]
+            if importsQdb {
+                let extensionModule = try #require(
+                    Executables.extensionModule, "build the _qdb extension first: make extension")
+                environment["PYTHONPATH"] = try Executables.installedPackage(extensionModule, in: directory)
+            }
+            let python = try Executables.python()
+            // -S: no site-packages, where an installed qdb might be.
+            process = try ChildProcess(
+                python.contains("/") ? python : try Executables.searchPath(for: python), ["-S", Self.script, stopFile],
+                environment: environment)
+        } catch {
+            try? FileManager.default.removeItem(atPath: directory)
+            throw error
+        }
+        _ = try process.waitForOutput(onStandardError: false) { $0.contains("ready\n") ? true : nil }
+    }
+
+    var pid: pid_t { process.pid }
+
+    /// Ends the program's loop; its exit code, nil if it does not exit.
+    func finish() -> Int32? {
+        guard FileManager.default.createFile(atPath: stopFile, contents: nil) else { return nil }
+        return process.waitForExit(timeout: 20)
+    }
+
+    deinit {
+        process.kill()
+        try? FileManager.default.removeItem(atPath: directory)
     }
 }

@@ -31,7 +31,7 @@ final class DAPTestClient {
         let sent = try send(["type": "request", "command": .string(command), "arguments": arguments])
         let deadline = Deadline(seconds: timeout)
         while responses[sent] == nil {
-            try receiveOne(before: deadline)
+            try receiveOne(before: deadline, awaiting: "the response to \(command)")
         }
         return responses.removeValue(forKey: sent) ?? .null
     }
@@ -68,7 +68,7 @@ final class DAPTestClient {
             if let index = events.firstIndex(where: { $0["event"]?.stringValue == name }) {
                 return events.remove(at: index)["body"] ?? .null
             }
-            try receiveOne(before: deadline)
+            try receiveOne(before: deadline, awaiting: "a \(name) event")
         }
     }
 
@@ -88,6 +88,17 @@ final class DAPTestClient {
             }
         } catch TestSupportError.connectionClosed(_) {
             return true
+        }
+    }
+
+    /// Receives the next message; a timeout says what was `awaiting` and
+    /// which events came meanwhile.
+    private func receiveOne(before deadline: Deadline, awaiting: String) throws {
+        do {
+            try receiveOne(before: deadline)
+        } catch TestSupportError.timedOut(let what) {
+            let seen = events.compactMap { $0["event"]?.stringValue }
+            throw TestSupportError.timedOut("\(what), awaiting \(awaiting) (events not taken: \(seen))")
         }
     }
 

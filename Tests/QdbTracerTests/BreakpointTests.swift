@@ -7,7 +7,7 @@ struct BreakpointTests {
         var program = FakeProgram()
         program.onStop = { debugger, _ in debugger.setContinue() }
         let module = program.call("<module>", line: 1, from: nil)
-        program.debugger.start(at: module, stopping: stopping)
+        program.debugger.start(at: module, stopping: stopping ? .nextEvent : .none)
         return (program, module)
     }
 
@@ -157,7 +157,7 @@ struct StackTests {
         program.onStop = { _, _ in }
         let runpy = program.call("_run_module_as_main", file: "<frozen runpy>", line: 1, from: nil, skipped: true)
         let runner = program.call("main", file: "/qdb/__main__.py", line: 1, from: runpy, skipped: true)
-        program.debugger.start(at: runner, stopping: true)
+        program.debugger.start(at: runner, stopping: .nextEvent)
         let module = program.call("<module>", line: 6, from: runner)
         let boom = program.call("boom", line: 2, from: module)
         let stack = program.debugger.stack(from: boom)
@@ -171,7 +171,7 @@ struct StackTests {
     @Test func anExceptionStackAddsTheTracebacksDeeperFrames() {
         var program = FakeProgram()
         let module = program.call("<module>", line: 6, from: nil)
-        program.debugger.start(at: module, stopping: true)
+        program.debugger.start(at: module, stopping: .nextEvent)
         let boom = program.call("boom", line: 2, from: module)
         let traceback = [StackEntry(frame: module, line: 6), StackEntry(frame: boom, line: 2)]
         let stack = program.debugger.stack(from: module, traceback: traceback)
@@ -183,7 +183,7 @@ struct StackTests {
         var program = FakeProgram()
         let outside = program.call("elsewhere", line: 1, from: nil)
         let module = program.call("<module>", line: 6, from: nil)
-        program.debugger.start(at: outside, stopping: true)
+        program.debugger.start(at: outside, stopping: .nextEvent)
         let stack = program.debugger.stack(from: module, traceback: [StackEntry(frame: module, line: 1)])
         #expect(stack.index == 0)
     }

@@ -28,7 +28,7 @@ struct DebuggerSteppingTests {
             }
         }
         let runner = program.call("runner", file: "/qdb/__main__.py", line: 1, from: nil, skipped: true)
-        program.debugger.start(at: runner, stopping: true)
+        program.debugger.start(at: runner, stopping: .nextEvent)
         for (line, condition) in breakpoints {
             program.breakpoints.add(file: "/app/main.py", line: line, condition: condition)
         }
@@ -109,7 +109,7 @@ struct DebuggerSteppingTests {
         var program = FakeProgram()
         program.onStop = { debugger, _ in debugger.setContinue() }
         let module = program.call("<module>", line: 1, from: nil)
-        program.debugger.start(at: module, stopping: false)
+        program.debugger.start(at: module, stopping: .none)
         program.conditions = ["i == 2": false]
         program.breakpoints.add(file: "/app/main.py", line: 4, condition: "i == 2")
         program.breakpoints.add(file: "/app/main.py", line: 5, condition: "undefined > 0")
@@ -121,11 +121,32 @@ struct DebuggerSteppingTests {
         #expect(program.breakpoints.all.map(\.hits) == [2, 1])
     }
 
+    /// Debugging that starts inside a call (`qdb-cli attach --pid` runs
+    /// its script in the program's frame) first stops at the frame's next
+    /// line: the frames it calls run on, where pdb's first step would stop
+    /// in them.
+    @Test(arguments: [
+        (FirstStop.nextLineOfFrame, [FakeStop(kind: .line, function: "<module>", line: 14)]),
+        (FirstStop.nextEvent, [FakeStop(kind: .line, function: "outer", line: 7)]),
+        (FirstStop.none, []),
+    ])
+    func theFirstStopIsWhereStartingSays(_ firstStop: FirstStop, _ stops: [FakeStop]) {
+        var program = FakeProgram()
+        program.onStop = { debugger, _ in debugger.setContinue() }
+        let module = program.call("<module>", line: 13, from: nil)
+        program.debugger.start(at: module, stopping: firstStop)
+        let outer = program.call("outer", line: 6, from: module)
+        program.lines(outer, 7, 8)
+        program.returning(outer)
+        program.line(module, 14)
+        #expect(program.stops == stops)
+    }
+
     @Test func steppingPastTheBottomFramesReturnRunsToTheEnd() {
         var program = FakeProgram()
         program.onStop = { debugger, _ in debugger.setStep() }
         let module = program.call("<module>", line: 1, from: nil)
-        program.debugger.start(at: module, stopping: true)
+        program.debugger.start(at: module, stopping: .nextEvent)
         program.lines(module, 1, 2)
         program.returning(module)
         let shutdown = program.call("_shutdown", file: "/usr/lib/python3.11/threading.py", line: 1540, from: nil)
@@ -146,7 +167,7 @@ struct DebuggerSteppingTests {
         ]
         program.onStop = { debugger, frame in commands.removeFirst()(&debugger, frame) }
         let module = program.call("<module>", line: 1, from: nil)
-        program.debugger.start(at: module, stopping: true)
+        program.debugger.start(at: module, stopping: .nextEvent)
         program.lines(module, 3, 4, 3, 4, 3, 5)
         #expect(program.stops == [
             FakeStop(kind: .line, function: "<module>", line: 3), FakeStop(kind: .line, function: "<module>", line: 4),
@@ -165,7 +186,7 @@ struct DebuggerSteppingTests {
         let waiting = FakeFrame(node: FakeFrameNode(
             file: "/app/main.py", functionName: "main", firstLine: 15, isGeneratorLike: true, isSkipped: false,
             back: nil))
-        program.debugger.start(at: inner, stopping: true)
+        program.debugger.start(at: inner, stopping: .nextEvent)
         let stack = program.debugger.stack(from: inner)
             .inserting([StackEntry(frame: waiting, line: 16)], above: task).visible
         #expect(stack.entries.map(\.frame.functionName) == ["<module>", "main", "worker", "fetch"])

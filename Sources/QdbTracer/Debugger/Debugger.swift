@@ -12,6 +12,19 @@ enum TraceDecision: Equatable {
     case stop(StopKind, breakpoint: BreakpointStop? = nil)
 }
 
+/// Where debugging that starts (`set_trace`) stops first.
+enum FirstStop: Equatable {
+    /// Only at breakpoints.
+    case none
+    /// At the next line or return, in any frame (pdb's `set_trace`).
+    case nextEvent
+    /// At the next line of the start frame, or where it returns, as `next`
+    /// would: the frames it calls run on. For code run inside the program
+    /// from elsewhere (`qdb-cli attach --pid`), whose own frames must not
+    /// stop.
+    case nextLineOfFrame
+}
+
 enum StopKind: Equatable {
     case line
     /// A function starts (pdb's `--Call--`).
@@ -121,9 +134,9 @@ struct Debugger<Frame: DebugFrame> {
     // MARK: Commands (bdb's set_*)
 
     /// Starts debugging (bdb's `set_trace`): everything from `frame` out is
-    /// debugged; `stopping` steps from here, otherwise only breakpoints
-    /// stop. With no frame, the first call decides the bottom.
-    mutating func start(at frame: Frame?, stopping: Bool) {
+    /// debugged, and the first stop is where `stopping` says. With no
+    /// frame, the first call decides the bottom.
+    mutating func start(at frame: Frame?, stopping: FirstStop) {
         bottomFrame = nil
         returnStopFrame = nil
         var outermost = frame
@@ -131,10 +144,10 @@ struct Debugger<Frame: DebugFrame> {
             outermost = back
         }
         bottomFrame = outermost
-        if stopping {
-            setStep()
-        } else {
-            setContinue()
+        switch (stopping, frame) {
+        case (.none, _): setContinue()
+        case (.nextLineOfFrame, let frame?): setNext(frame)
+        case (.nextEvent, _), (.nextLineOfFrame, nil): setStep()
         }
     }
 

@@ -24,7 +24,7 @@ enum QdbModule {
                 let frame = arguments[0].isNone
                     ? nil : arguments[0].framePointer
                 let stop = arguments[1]
-                let firstStop: TracerSession.FirstStop =
+                let firstStop: FirstStop =
                     if stop.stringValue == "next" { .nextLineOfFrame } else if try stop.isTrue { .nextEvent } else { .none }
                 try activeSession().trace(from: frame, firstStop: firstStop)
                 return .none

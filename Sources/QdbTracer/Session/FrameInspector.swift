@@ -181,7 +181,8 @@ struct FrameInspector {
             if (try? path.callMethod("isdir", entry).isTrue) == true {
                 return name + "/"
             }
-            let isPython = name.lowercased().hasSuffix(".py") || name.lowercased().hasSuffix(".pyw")
+            let lowered = name.lowercased()
+            let isPython = lowered.hasSuffix(".py") || lowered.hasSuffix(".pyw")
             return isPython && (try? path.callMethod("isfile", entry).isTrue) == true ? name + ":" : nil
         }.sorted()
     }

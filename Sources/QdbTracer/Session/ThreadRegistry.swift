@@ -55,7 +55,7 @@ struct ThreadRegistry {
             return known
         }
         let thread = DebuggedThread(number: number(of: state), serial: serial)
-        thread.debugger.start(at: frame, stopping: false)
+        thread.debugger.start(at: frame, stopping: .none)
         records[state] = thread
         recent = (state, thread)
         return thread

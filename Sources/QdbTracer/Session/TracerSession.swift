@@ -109,19 +109,6 @@ final class TracerSession: @unchecked Sendable {
 
     // MARK: Tracing
 
-    /// Where `set_trace` stops first.
-    enum FirstStop {
-        /// Only at breakpoints.
-        case none
-        /// At the next line or return, in any frame (pdb's `set_trace`).
-        case nextEvent
-        /// At the next line of `frame`, or where it returns, as `next`
-        /// would: the frames it calls run on. For code run inside the
-        /// program from elsewhere (`qdb-cli attach --pid`), whose own
-        /// frames must not stop.
-        case nextLineOfFrame
-    }
-
     /// Debugs this thread from `frame` out (bdb's `set_trace`), stopping
     /// first as `firstStop` says. Other threads are debugged as they reach
     /// a breakpoint.
@@ -130,10 +117,7 @@ final class TracerSession: @unchecked Sendable {
         originThreadID = UInt(qdb_thread_ident(current))
         let start = frame.map(codes.frame)
         threads.record(for: current, at: start)
-        threads[current]?.debugger.start(at: start, stopping: firstStop != .none)
-        if firstStop == .nextLineOfFrame, let start {
-            threads[current]?.debugger.setNext(start)
-        }
+        threads[current]?.debugger.start(at: start, stopping: firstStop)
         var traced = start
         while let frame = traced {
             frame.markTraced(marker: TraceHook.frameMarker.pointer)
